@@ -1,0 +1,23 @@
+// `npm run mock`: starts the embedded mock alone and prints how to reach it; Ctrl-C stops it.
+// MOCK_PORT chooses the port (default: a free one); MOCK_TOKEN the token (default: a random one).
+import { StorageConnectionMock } from './server';
+
+async function main(): Promise<void> {
+  const port = process.env.MOCK_PORT ? Number(process.env.MOCK_PORT) : 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`MOCK_PORT "${process.env.MOCK_PORT}" is not a port number: set it to 0-65535 or unset it.`);
+    process.exit(2);
+  }
+  const mock = await StorageConnectionMock.create({ port, token: process.env.MOCK_TOKEN || undefined });
+  console.log(`Update StorageConnection mock listening
+  API_BASE_URL=${mock.url}
+  API_ACCESS_TOKEN=${mock.token}
+  STORAGE_CONNECTION_ID=${mock.connectionId}
+  try: curl -X PUT -H "Authorization: Bearer ${mock.token}" -H "Content-Type: application/json" \\
+         -d '{"displayName":"renamed"}' ${mock.url}/synchronization/imodels/storageconnections/${mock.connectionId}`);
+  const stop = () => void mock.stop().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+void main();

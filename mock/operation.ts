@@ -1,0 +1,106 @@
+// The documented behaviour of Update StorageConnection (and of its GET sibling), as a function from a
+// request to a response. It keeps the document's contract; mock/server.ts only moves bytes.
+import type { RateLimiter } from './rate-limit';
+import { representation, type ConnectionStore, type StoredConnection } from './store';
+
+export interface MockRequest {
+  method: string;
+  /** Decoded path segment after .../storageconnections/, or undefined for another path. */
+  connectionId?: string;
+  headers: Record<string, string | undefined>;
+  body: string;
+}
+
+export interface MockResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Serialised as JSON unless it is a string, which is sent as it is. */
+  body?: unknown;
+}
+
+export interface OperationContext {
+  store: ConnectionStore;
+  limiter: RateLimiter;
+  token: string;
+  linkBase: string;
+}
+
+export const PATH_PREFIX = '/synchronization/imodels/storageconnections/';
+export const JSON_TYPE = 'application/json; charset=utf-8';
+const AUTHENTICATION_TYPES = ['User', 'Service'];
+const MAX_DISPLAY_NAME = 256;
+const VALID_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+export interface ErrorDetail {
+  code: string;
+  message: string;
+  target?: string;
+}
+
+export function errorResponse(status: number, code: string, message: string, details?: ErrorDetail[]): MockResponse {
+  return { status, headers: { 'content-type': JSON_TYPE }, body: { error: { code, message, ...(details && { details }) } } };
+}
+
+const invalidRequest = (details: ErrorDetail[]) =>
+  errorResponse(422, 'InvalidStorageConnectionRequest', 'Cannot perform operation.', details);
+
+function authenticate(request: MockRequest, token: string): MockResponse | undefined {
+  const header = request.headers['authorization'];
+  if (header === undefined)
+    return errorResponse(401, 'HeaderNotFound', 'Header Authorization was not found in the request. Access denied.');
+  if (header !== `Bearer ${token}`)
+    return errorResponse(401, 'InvalidAuthorizationToken', 'Access token is missing, invalid or expired. Access denied.');
+  return undefined;
+}
+
+/** Parses and validates a Storage Connection (update); returns the changes or the 422 details. */
+export function parseUpdate(body: string): { changes: Partial<StoredConnection> } | { details: ErrorDetail[] } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { details: [{ code: 'InvalidRequestBody', message: 'Error parsing JSON, malformed JSON.' }] };
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    return { details: [{ code: 'InvalidRequestBody', message: 'Request body must be a JSON object.' }] };
+  const update = parsed as Record<string, unknown>;
+  const details: ErrorDetail[] = [];
+  const changes: Partial<StoredConnection> = {};
+  if ('displayName' in update) {
+    const name = update.displayName;
+    if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_DISPLAY_NAME)
+      details.push({ code: 'InvalidValue', message: `displayName must be a non-empty string of at most ${MAX_DISPLAY_NAME} characters.`, target: 'displayName' });
+    else changes.displayName = name;
+  }
+  if ('authenticationType' in update) {
+    const type = update.authenticationType;
+    if (typeof type !== 'string' || !AUTHENTICATION_TYPES.includes(type))
+      details.push({ code: 'InvalidValue', message: "authenticationType must be one of: 'User', 'Service'.", target: 'authenticationType' });
+    else changes.authenticationType = type as StoredConnection['authenticationType'];
+  }
+  return details.length ? { details } : { changes };
+}
+
+export function handleOperation(request: MockRequest, context: OperationContext): MockResponse {
+  const { connectionId } = request;
+  if (connectionId === undefined || !['GET', 'PUT'].includes(request.method))
+    return errorResponse(404, 'ResourceNotFound', 'The requested resource does not exist.');
+  const unauthenticated = authenticate(request, context.token);
+  if (unauthenticated) return unauthenticated;
+  const throttled = context.limiter.take(request.headers['authorization']!);
+  if (!throttled.allowed) {
+    const response = errorResponse(429, 'RateLimitExceeded', 'The client sent more requests than allowed by this API for the current tier of the client.');
+    response.headers['retry-after'] = String(throttled.retryAfterSeconds);
+    return response;
+  }
+  if (!VALID_ID.test(connectionId))
+    return invalidRequest([{ code: 'InvalidValue', message: 'Provided connectionId value is not valid.', target: 'connectionId' }]);
+  const existing = context.store.get(connectionId);
+  if (!existing) return errorResponse(404, 'StorageConnectionNotFound', 'Requested StorageConnection is not available.');
+  if (request.method === 'PUT') {
+    const update = parseUpdate(request.body);
+    if ('details' in update) return invalidRequest(update.details);
+    context.store.put({ ...existing, ...update.changes });
+  }
+  return { status: 200, headers: { 'content-type': JSON_TYPE }, body: representation(context.store.get(connectionId)!, context.linkBase) };
+}

@@ -1,0 +1,79 @@
+// The mock's state: storage connections in memory, seeded with one connection that has run once.
+import crypto from 'node:crypto';
+
+export type AuthenticationType = 'User' | 'Service';
+
+export interface StoredConnection {
+  id: string;
+  iModelId: string;
+  iTwinId: string;
+  displayName: string;
+  authenticationType: AuthenticationType;
+  lastRunId?: string;
+}
+
+/** A new connection id of the documented shape: 43 base64url characters (32 random bytes). */
+export function newConnectionId(): string {
+  return crypto.randomBytes(32).toString('base64url');
+}
+
+export function seedConnection(): StoredConnection {
+  return {
+    id: newConnectionId(),
+    iModelId: crypto.randomUUID(),
+    iTwinId: crypto.randomUUID(),
+    displayName: 'Conformance seed connection',
+    authenticationType: 'User',
+    lastRunId: crypto.randomUUID(),
+  };
+}
+
+export class ConnectionStore {
+  private readonly connections = new Map<string, StoredConnection>();
+
+  constructor(private readonly seed: StoredConnection[]) {
+    this.reset();
+  }
+
+  reset(): void {
+    this.connections.clear();
+    for (const connection of this.seed) this.connections.set(connection.id, { ...connection });
+  }
+
+  get(id: string): StoredConnection | undefined {
+    const connection = this.connections.get(id);
+    return connection && { ...connection };
+  }
+
+  has(id: string): boolean {
+    return this.connections.has(id);
+  }
+
+  put(connection: StoredConnection): void {
+    this.connections.set(connection.id, { ...connection });
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+}
+
+/** The connection as the API represents it: `{ connection: {...} }` with links built on `linkBase`. */
+export function representation(connection: StoredConnection, linkBase: string) {
+  return {
+    connection: {
+      id: connection.id,
+      iModelId: connection.iModelId,
+      iTwinId: connection.iTwinId,
+      authenticationType: connection.authenticationType,
+      displayName: connection.displayName,
+      _links: {
+        iModel: { href: `${linkBase}/imodels/v1/${connection.iModelId}` },
+        iTwin: { href: `${linkBase}/itwins/v1/${connection.iTwinId}` },
+        ...(connection.lastRunId && {
+          lastRun: { href: `${linkBase}/synchronization/imodels/storageconnections/${connection.id}/runs/${connection.lastRunId}` },
+        }),
+      },
+    },
+  };
+}

@@ -1,0 +1,103 @@
+// Reads and validates the suite's configuration (the environment, and `.env` through dotenv) before
+// any request is sent. A wrong value stops the run with one line naming the variable and the fix.
+import fs from 'node:fs';
+import path from 'node:path';
+import dotenv from 'dotenv';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export interface SuiteConfig {
+  /** Target base URL without a trailing slash; undefined means "start the embedded mock". */
+  baseUrl?: string;
+  accessToken?: string;
+  connectionId?: string;
+  /** Most requests the 429 probe may send; 0 turns it off. Undefined: the default for the target. */
+  probeMaxRequests?: number;
+}
+
+const KNOWN = ['API_BASE_URL', 'API_ACCESS_TOKEN', 'STORAGE_CONNECTION_ID', 'RATE_LIMIT_PROBE_MAX_REQUESTS'];
+/** Default bound of the 429 probe against the embedded mock (its limit is far lower, see mock/). */
+export const MOCK_PROBE_MAX_REQUESTS = 400;
+
+/**
+ * Checks the shape of a .env file line by line (dotenv silently skips lines it cannot read, which
+ * would turn a typo into a run against the wrong target) and loads it without overriding variables
+ * that are already set in the environment.
+ */
+export function loadDotEnv(file = path.resolve(process.cwd(), '.env')): void {
+  if (!fs.existsSync(file)) return;
+  const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
+  let openQuote: string | undefined;
+  lines.forEach((line, index) => {
+    if (openQuote) {
+      if (line.includes(openQuote)) openQuote = undefined;
+      return;
+    }
+    if (/^\s*(#.*)?$/.test(line)) return;
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!match) {
+      throw new ConfigError(`.env line ${index + 1} is not KEY=value: fix or remove that line in ${file}.`);
+    }
+    const value = match[2]!;
+    const quote = /^(["'`])/.exec(value)?.[1];
+    if (quote && !value.slice(1).includes(quote)) openQuote = quote;
+  });
+  if (openQuote) throw new ConfigError(`.env has a value whose ${openQuote} quote is never closed: close it in ${file}.`);
+  dotenv.config({ path: file, quiet: true });
+}
+
+function parseBaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`API_BASE_URL "${raw}" is not a URL: set it to e.g. https://dev-api.bentley.com, or unset it to use the embedded mock.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError(`API_BASE_URL "${raw}" must use http or https: set it to e.g. https://dev-api.bentley.com.`);
+  if (url.search || url.hash || url.username || url.password)
+    throw new ConfigError(`API_BASE_URL must be a plain base URL without query, fragment or credentials: set it to e.g. https://dev-api.bentley.com.`);
+  return url.href.replace(/\/+$/, '');
+}
+
+function parseToken(raw: string | undefined): string {
+  if (!raw) throw new ConfigError('API_ACCESS_TOKEN is not set but API_BASE_URL is: set it to a bearer token for the target (without the word Bearer).');
+  if (/^bearer\s/i.test(raw)) throw new ConfigError('API_ACCESS_TOKEN starts with "Bearer": set it to the token alone, without the word Bearer.');
+  if (/\s/.test(raw)) throw new ConfigError('API_ACCESS_TOKEN contains white space: set it to the token alone, on one line.');
+  return raw;
+}
+
+function parseConnectionId(raw: string | undefined): string {
+  if (!raw) throw new ConfigError('STORAGE_CONNECTION_ID is not set but API_BASE_URL is: set it to the id of a connection the suite may update (it is restored afterwards).');
+  if (!/^[A-Za-z0-9_-]+$/.test(raw))
+    throw new ConfigError(`STORAGE_CONNECTION_ID "${raw}" is not a connection id (letters, digits, - and _ only): copy the id from the connection's URL.`);
+  return raw;
+}
+
+function parseProbeMax(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) > 100_000)
+    throw new ConfigError(`RATE_LIMIT_PROBE_MAX_REQUESTS "${raw}" is not a whole number from 0 to 100000: set it to the most requests the 429 probe may send, or 0 to turn it off.`);
+  return Number(raw);
+}
+
+/** Validates the environment; throws ConfigError with a one-line message on the first bad value. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
+  const probeMaxRequests = parseProbeMax(env.RATE_LIMIT_PROBE_MAX_REQUESTS);
+  if (!env.API_BASE_URL) {
+    for (const name of ['API_ACCESS_TOKEN', 'STORAGE_CONNECTION_ID'] as const) {
+      if (env[name]) throw new ConfigError(`${name} is set but API_BASE_URL is not: set API_BASE_URL to the target, or unset ${name} to use the embedded mock.`);
+    }
+    return { probeMaxRequests };
+  }
+  return {
+    baseUrl: parseBaseUrl(env.API_BASE_URL),
+    accessToken: parseToken(env.API_ACCESS_TOKEN),
+    connectionId: parseConnectionId(env.STORAGE_CONNECTION_ID),
+    probeMaxRequests,
+  };
+}
+
+export { KNOWN as CONFIG_VARIABLES };

@@ -1,0 +1,82 @@
+// Custom matchers: a response checked against the document as a whole (documented status, JSON
+// content type, body schema), and any value checked against one of the document's models. Messages
+// list every problem, each violation with its JSON pointer and value.
+import { expect as base } from '@playwright/test';
+import type { ApiResponse } from './client';
+import { formatViolations, violationsOf, type ModelName } from './schemas';
+
+/** The statuses the operation documents, and the model of each one's body. */
+export const DOCUMENTED_RESPONSES: Record<number, ModelName> = {
+  200: 'StorageConnectionResponse',
+  401: 'ErrorResponse',
+  404: 'ErrorResponse',
+  422: 'ErrorResponse',
+  429: 'ErrorResponse',
+};
+
+const JSON_CONTENT_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+
+function isApiResponse(value: unknown): value is ApiResponse {
+  return typeof value === 'object' && value !== null && 'status' in value && 'headers' in value && 'text' in value;
+}
+
+/** Every way `response` departs from the documented response with one of `statuses`. */
+export function responseProblems(response: ApiResponse, statuses: readonly number[]): string[] {
+  const problems: string[] = [];
+  const { status } = response;
+  if (status >= 500) problems.push(`status ${status} is a server error; the operation must never answer 5xx`);
+  else if (!(status in DOCUMENTED_RESPONSES)) problems.push(`status ${status} is not one the operation documents (${Object.keys(DOCUMENTED_RESPONSES).join(', ')})`);
+  if (!statuses.includes(status)) problems.push(`status ${status}, expected ${statuses.join(' or ')}`);
+  const contentType = response.headers['content-type'];
+  if (!contentType || !JSON_CONTENT_TYPE.test(contentType)) problems.push(`content-type ${JSON.stringify(contentType)} is not JSON`);
+  if (response.json === undefined) {
+    problems.push(`body is not JSON: ${JSON.stringify(response.text.slice(0, 200))}`);
+    return problems;
+  }
+  const model = DOCUMENTED_RESPONSES[status];
+  if (!model) return problems;
+  const violations = violationsOf(model, response.json);
+  if (violations.length) problems.push(`body breaks ${model}:\n${formatViolations(violations)}`);
+  if (model === 'ErrorResponse') {
+    const error = (response.json as { error?: { code?: unknown } }).error;
+    if (typeof error?.code !== 'string') problems.push('body has no error.code, which the platform error envelope always carries');
+  }
+  return problems;
+}
+
+export const expect = base.extend({
+  /** The response is documented, has the expected status (or one of them), is JSON and matches its schema. */
+  toBeDocumentedResponse(received: ApiResponse, expected: number | readonly number[]) {
+    const statuses = typeof expected === 'number' ? [expected] : expected;
+    const problems = responseProblems(received, statuses);
+    const pass = problems.length === 0;
+    const where = `${received.method} ${received.url}`;
+    return {
+      name: 'toBeDocumentedResponse',
+      pass,
+      expected: statuses,
+      actual: received.status,
+      message: () =>
+        pass
+          ? `${this.utils.matcherHint('toBeDocumentedResponse', undefined, undefined, { isNot: this.isNot })}\n\n${where}\nexpected a response that is not a documented ${statuses.join('/')}, but it is one`
+          : `${this.utils.matcherHint('toBeDocumentedResponse', undefined, undefined, { isNot: this.isNot })}\n\n${where}\n- ${problems.join('\n- ')}\nbody: ${received.text.slice(0, 1000)}`,
+    };
+  },
+
+  /** The value (or a response's JSON body) validates against the named model's schema. */
+  toMatchSchema(received: unknown, model: ModelName) {
+    const value = isApiResponse(received) ? received.json : received;
+    const violations = violationsOf(model, value);
+    const pass = violations.length === 0;
+    return {
+      name: 'toMatchSchema',
+      pass,
+      expected: model,
+      actual: value,
+      message: () =>
+        pass
+          ? `${this.utils.matcherHint('toMatchSchema', undefined, undefined, { isNot: this.isNot })}\n\nexpected a value that breaks ${model}, but it validates`
+          : `${this.utils.matcherHint('toMatchSchema', undefined, undefined, { isNot: this.isNot })}\n\n${violations.length} violation(s) of ${model}:\n${formatViolations(violations)}`,
+    };
+  },
+});

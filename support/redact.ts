@@ -1,0 +1,33 @@
+// The one place that decides what of an exchange may be recorded: credentials never reach a report,
+// a log or a trace. Header values and body fields with secret-looking names are replaced.
+const SECRET_NAME = /authorization|token|secret|password|api[-_]?key|cookie|credential/i;
+
+export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!SECRET_NAME.test(name)) out[name] = value;
+    else out[name] = /^authorization$/i.test(name) ? redactAuthorization(value) : '<redacted>';
+  }
+  return out;
+}
+
+/** Keeps the scheme ("Bearer <redacted>") so a reader sees what kind of credential was sent. */
+function redactAuthorization(value: string): string {
+  const scheme = /^(\S+)\s+\S/.exec(value)?.[1];
+  return scheme ? `${scheme} <redacted>` : '<redacted>';
+}
+
+export function redactValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactValue);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, SECRET_NAME.test(key) ? '<redacted>' : redactValue(item)]),
+  );
+}
+
+/** Removes every occurrence of the given secrets from free text (error messages, raw bodies). */
+export function redactText(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret && secret.length >= 8) out = out.split(secret).join('<redacted>');
+  return out;
+}

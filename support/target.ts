@@ -1,0 +1,41 @@
+// What the run is pointed at, decided once by global setup and handed to every worker through the
+// environment (CONFORMANCE_TARGET), so all workers see the same target, token and original state.
+import type { AuthenticationType } from '../mock/store';
+
+export interface Connection {
+  id?: string;
+  iModelId?: string;
+  iTwinId?: string;
+  displayName?: string;
+  authenticationType?: AuthenticationType;
+  _links?: Record<string, { href?: string } | undefined>;
+  [extra: string]: unknown;
+}
+
+/** How the suite reads a connection back: the GET sibling, a PUT with an empty update, or not at all. */
+export type ReadMethod = 'GET' | 'PUT' | 'none';
+
+export interface Target {
+  baseUrl: string;
+  token: string;
+  connectionId: string;
+  /** The embedded mock, started for this run. */
+  isEmbeddedMock: boolean;
+  readMethod: ReadMethod;
+  /** The connection as it was before the run: what the suite restores. */
+  original: Connection;
+  /** Most requests the 429 probe may send; 0 when it is off. */
+  probeMaxRequests: number;
+}
+
+const VARIABLE = 'CONFORMANCE_TARGET';
+
+export function publishTarget(target: Target): void {
+  process.env[VARIABLE] = JSON.stringify(target);
+}
+
+export function currentTarget(): Target {
+  const raw = process.env[VARIABLE];
+  if (!raw) throw new Error(`${VARIABLE} is not set: run the suite through playwright.config.ts, whose global setup chooses the target.`);
+  return JSON.parse(raw) as Target;
+}

@@ -1,0 +1,86 @@
+// 200 OK: an update changes exactly what it asks for, echoes the whole connection, and persists.
+// The echo must be the connection at the path (same id, same iModel and iTwin, consistent links),
+// a field left out keeps its value, and sending the same update twice gives the same representation.
+import { test, expect } from '../../support/fixtures';
+import { connectionOf, identityOf, linkProblems, otherAuthenticationType, readBack } from '../../support/connection';
+import type { ApiResponse } from '../../support/client';
+import type { Connection, Target } from '../../support/target';
+
+const uniqueName = (label: string) => `conformance ${label} ${Date.now().toString(36)}`;
+
+/** The properties the document defines (extra ones, such as timestamps, may legitimately differ). */
+function documented({ id, iModelId, iTwinId, displayName, authenticationType, _links }: Connection) {
+  return { id, iModelId, iTwinId, displayName, authenticationType, links: { iModel: _links?.iModel, iTwin: _links?.iTwin, lastRun: _links?.lastRun } };
+}
+
+/** The 200 echo is documented, is this connection, and carries the expected displayName and authenticationType. */
+async function expectEcho(response: ApiResponse, target: Target, expected: Pick<Connection, 'displayName' | 'authenticationType'>) {
+  await expect(response).toBeDocumentedResponse(200);
+  const connection = connectionOf(response);
+  expect(identityOf(connection), 'the echoed connection is the one at the path').toEqual({ ...identityOf(target.original), id: target.connectionId });
+  expect({ displayName: connection.displayName, authenticationType: connection.authenticationType }, 'the echoed values').toEqual(expected);
+  expect(linkProblems(connection, target.connectionId), 'links consistent with the connection').toEqual([]);
+  return connection;
+}
+
+/** Reads the connection back (GET, or an empty PUT) and checks it kept what the update wrote. */
+async function expectPersisted(api: Parameters<typeof readBack>[0], target: Target, expected: Pick<Connection, 'displayName' | 'authenticationType'>) {
+  const stored = await readBack(api, target);
+  if (!stored) return;
+  expect({ displayName: stored.displayName, authenticationType: stored.authenticationType }, 'the connection read back').toEqual(expected);
+  expect(identityOf(stored), 'the connection read back keeps its identity').toEqual({ ...identityOf(target.original), id: target.connectionId });
+}
+
+test.describe('200 OK', () => {
+  test('a rename echoes the new displayName, keeps authenticationType and persists', async ({ api, target }) => {
+    const displayName = uniqueName('rename');
+    const expected = { displayName, authenticationType: target.original.authenticationType };
+    await expectEcho(await api.update(target.connectionId, { displayName }), target, expected);
+    await expectPersisted(api, target, expected);
+  });
+
+  test('switching authenticationType and back keeps displayName and persists each time', async ({ api, target }) => {
+    const { displayName, authenticationType } = target.original;
+    const switched = { displayName, authenticationType: otherAuthenticationType(authenticationType) };
+    await expectEcho(await api.update(target.connectionId, { authenticationType: switched.authenticationType }), target, switched);
+    await expectPersisted(api, target, switched);
+    await expectEcho(await api.update(target.connectionId, { authenticationType }), target, { displayName, authenticationType });
+    await expectPersisted(api, target, { displayName, authenticationType });
+  });
+
+  test('both fields at once are both applied', async ({ api, target }) => {
+    const expected = { displayName: uniqueName('both'), authenticationType: otherAuthenticationType(target.original.authenticationType) };
+    await expectEcho(await api.update(target.connectionId, expected), target, expected);
+    await expectPersisted(api, target, expected);
+  });
+
+  test('a field left out of a later update keeps the value an earlier update gave it', async ({ api, target }) => {
+    const displayName = uniqueName('kept');
+    const authenticationType = otherAuthenticationType(target.original.authenticationType);
+    await expectEcho(await api.update(target.connectionId, { displayName }), target, { displayName, authenticationType: target.original.authenticationType });
+    await expectEcho(await api.update(target.connectionId, { authenticationType }), target, { displayName, authenticationType });
+    await expectPersisted(api, target, { displayName, authenticationType });
+  });
+
+  for (const [label, displayName] of [
+    ['accented Latin', 'Überprüfung Ñandú café'],
+    ['CJK, Cyrillic and Greek', '同步连接 синхронизация σύνδεση'],
+    ['emoji outside the BMP', 'conformance 🚀🏗️ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢'],
+    ['right-to-left', 'اتصال التخزين חיבור'],
+  ] as const) {
+    test(`a non-ASCII displayName (${label}) round-trips exactly`, async ({ api, target }) => {
+      const expected = { displayName, authenticationType: target.original.authenticationType };
+      await expectEcho(await api.update(target.connectionId, { displayName }), target, expected);
+      await expectPersisted(api, target, expected);
+    });
+  }
+
+  test('repeating the same update gives the same representation', async ({ api, target }) => {
+    const update = { displayName: uniqueName('repeat'), authenticationType: target.original.authenticationType };
+    const first = await api.update(target.connectionId, update);
+    await expectEcho(first, target, update);
+    const second = await api.update(target.connectionId, update);
+    await expectEcho(second, target, update);
+    expect(documented(connectionOf(second)), 'the second representation').toEqual(documented(connectionOf(first)));
+  });
+});

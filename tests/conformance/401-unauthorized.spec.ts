@@ -1,0 +1,47 @@
+// 401 Unauthorized: without valid credentials the operation answers 401 with an Error Response and
+// does nothing else. Authentication comes first: an unknown id or a malformed body still gets 401, so
+// the API gives no one without credentials an oracle for which connections exist.
+import { test, expect } from '../../support/fixtures';
+import { expectUnchanged, otherAuthenticationType } from '../../support/connection';
+import { raw, type Credentials } from '../../support/client';
+import { unknownConnectionId } from '../../support/ids';
+
+const rejected: { name: string; credentials: Credentials }[] = [
+  { name: 'no Authorization header', credentials: 'none' },
+  { name: 'an empty bearer token', credentials: { authorization: 'Bearer ' } },
+  { name: 'an invalid bearer token', credentials: { authorization: 'Bearer conformance-invalid-token.eyJhbGciOiJub25lIn0.x' } },
+  { name: 'the Basic scheme', credentials: { authorization: `Basic ${Buffer.from('conformance:not-a-password').toString('base64')}` } },
+];
+
+test.describe('401 Unauthorized', () => {
+  for (const { name, credentials } of rejected) {
+    test(`${name} gets 401`, async ({ api, target }) => {
+      const response = await api.update(target.connectionId, { displayName: 'conformance 401' }, { credentials });
+      await expect(response).toBeDocumentedResponse(401);
+    });
+  }
+
+  test('no Authorization header gets the documented HeaderNotFound code', async ({ api, target }) => {
+    const response = await api.update(target.connectionId, { displayName: 'conformance 401' }, { credentials: 'none' });
+    await expect(response).toBeDocumentedResponse(401);
+    expect((response.json as { error: { code: string } }).error.code).toBe('HeaderNotFound');
+  });
+
+  test('an unknown id without credentials gets 401, not 404', async ({ api }) => {
+    const response = await api.update(unknownConnectionId(), { displayName: 'conformance 401' }, { credentials: 'none' });
+    await expect(response).toBeDocumentedResponse(401);
+  });
+
+  test('a malformed body without credentials gets 401, not 422', async ({ api, target }) => {
+    const response = await api.update(target.connectionId, raw('{"displayName": '), { credentials: 'none' });
+    await expect(response).toBeDocumentedResponse(401);
+  });
+
+  test('a rejected request changes nothing', async ({ api, target }) => {
+    const sentinel = { displayName: `conformance unauthorised ${Date.now().toString(36)}`, authenticationType: otherAuthenticationType(target.original.authenticationType) };
+    for (const { credentials } of rejected) {
+      await expect(await api.update(target.connectionId, sentinel, { credentials })).toBeDocumentedResponse(401);
+    }
+    await expectUnchanged(api, target, 'after requests rejected with 401');
+  });
+});

@@ -1,0 +1,19 @@
+// 404 Not Found: an update of a connection that does not exist is refused with the documented code.
+// The unknown id has the same shape as real ids, so the 404 is about existence, not format; and the
+// refused update must not create the connection (no upsert through PUT).
+import { test, expect } from '../../support/fixtures';
+import { unknownConnectionId } from '../../support/ids';
+
+test.describe('404 Not Found', () => {
+  test('an unknown id of the real ids\' shape gets 404 StorageConnectionNotFound and creates nothing', async ({ api, target }) => {
+    const id = unknownConnectionId();
+    const update = { displayName: 'conformance 404', authenticationType: 'User' };
+    const first = await api.update(id, update);
+    await expect(first).toBeDocumentedResponse(404);
+    expect((first.json as { error: { code: string } }).error.code).toBe('StorageConnectionNotFound');
+
+    // Had the first PUT created the connection, the same PUT (or a GET) would now find it.
+    const again = target.readMethod === 'GET' ? await api.get(id) : await api.update(id, update);
+    await expect(again, 'the unknown id is still unknown').toBeDocumentedResponse(404);
+  });
+});

@@ -1,0 +1,90 @@
+// 422 Unprocessable Entity: a body that is not a valid Storage Connection (update), or an invalid
+// connectionId, is refused with InvalidStorageConnectionRequest; where the error has details, one of
+// them names what was wrong. A refused request changes nothing, not even the part of it that was valid.
+import { test, expect } from '../../support/fixtures';
+import { expectUnchanged, otherAuthenticationType } from '../../support/connection';
+import { NO_BODY, raw, type ApiResponse } from '../../support/client';
+import { INVALID_CONNECTION_IDS } from '../../support/ids';
+
+interface ErrorBody {
+  error: { code: string; details?: { code?: string; target?: string | null }[] };
+}
+
+/** 422 InvalidStorageConnectionRequest; when details are given, one names `target` (if one is expected). */
+async function expectRefused(response: ApiResponse, target?: string) {
+  await expect(response).toBeDocumentedResponse(422);
+  const { error } = response.json as ErrorBody;
+  expect(error.code, 'the documented 422 code').toBe('InvalidStorageConnectionRequest');
+  if (target && error.details?.length)
+    expect(error.details.map(detail => detail.target), `a detail names the offending target "${target}"`).toContain(target);
+  if (target && !error.details?.length) test.info().annotations.push({ type: 'observed', description: `422 without details, so no target to check (${target})` });
+}
+
+const malformed = [
+  ['truncated JSON', '{"displayName": '],
+  ['unquoted property names', "{displayName: 'conformance'}"],
+  ['a trailing comma', '{"displayName": "conformance",}'],
+  ['two JSON documents', '{"displayName": "a"} {"displayName": "b"}'],
+  ['plain text', 'displayName=conformance'],
+];
+
+const notObjects = [
+  ['an array', '[]'],
+  ['an array holding an update', '[{"displayName": "conformance"}]'],
+  ['a string', '"conformance"'],
+  ['a number', '42'],
+  ['null', 'null'],
+  ['a boolean', 'true'],
+];
+
+const wrongValues: [string, Record<string, unknown>, string][] = [
+  ['an unknown authenticationType', { authenticationType: 'Admin' }, 'authenticationType'],
+  ['an empty authenticationType', { authenticationType: '' }, 'authenticationType'],
+  ['a numeric authenticationType', { authenticationType: 1 }, 'authenticationType'],
+  ['an authenticationType array', { authenticationType: ['User'] }, 'authenticationType'],
+  ['an authenticationType object', { authenticationType: { type: 'User' } }, 'authenticationType'],
+  ['a numeric displayName', { displayName: 42 }, 'displayName'],
+  ['a boolean displayName', { displayName: true }, 'displayName'],
+  ['a displayName object', { displayName: { text: 'conformance' } }, 'displayName'],
+  ['a displayName array', { displayName: ['conformance'] }, 'displayName'],
+];
+
+test.describe('422 Unprocessable Entity', () => {
+  for (const [name, body] of malformed) {
+    test(`malformed JSON (${name}) gets 422`, async ({ api, target }) => {
+      await expectRefused(await api.update(target.connectionId, raw(body)));
+    });
+  }
+
+  for (const [name, body] of notObjects) {
+    test(`a body that is not an object (${name}) gets 422`, async ({ api, target }) => {
+      await expectRefused(await api.update(target.connectionId, raw(body)));
+    });
+  }
+
+  test('an empty body gets 422', async ({ api, target }) => {
+    await expectRefused(await api.update(target.connectionId, NO_BODY));
+    await expectRefused(await api.update(target.connectionId, raw('')));
+  });
+
+  for (const [name, body, offending] of wrongValues) {
+    test(`${name} gets 422 naming ${offending}`, async ({ api, target }) => {
+      await expectRefused(await api.update(target.connectionId, body), offending);
+    });
+  }
+
+  for (const id of INVALID_CONNECTION_IDS) {
+    test(`an invalid connectionId (${JSON.stringify(id)}) gets 422 naming connectionId`, async ({ api }) => {
+      await expectRefused(await api.update(id, { displayName: 'conformance 422' }), 'connectionId');
+    });
+  }
+
+  test('a refused request changes nothing, not even its valid part', async ({ api, target }) => {
+    const stamp = Date.now().toString(36);
+    const other = otherAuthenticationType(target.original.authenticationType);
+    await expectRefused(await api.update(target.connectionId, { displayName: `conformance partial ${stamp}`, authenticationType: 'Admin' }), 'authenticationType');
+    await expectRefused(await api.update(target.connectionId, { displayName: 42, authenticationType: other }), 'displayName');
+    await expectRefused(await api.update(target.connectionId, raw(`{"displayName": "conformance partial ${stamp}", "authenticationType": "${other}",`)));
+    await expectUnchanged(api, target, 'after requests refused with 422');
+  });
+});

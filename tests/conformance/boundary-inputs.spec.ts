@@ -1,0 +1,61 @@
+// Where the document is silent (very long or empty names, unusual characters, null, the case of an
+// enum value, unknown or read-only properties), a server may accept (200) or refuse (422). Either is
+// recorded; neither may be a 5xx or break its schema, an accepted update must still be this
+// connection, and read-only properties (id, iModelId, iTwinId) never change through this operation.
+import crypto from 'node:crypto';
+import { test, expect } from '../../support/fixtures';
+import { connectionOf, expectUnchanged, identityOf, linkProblems, readBack } from '../../support/connection';
+import { raw } from '../../support/client';
+import { unknownConnectionId } from '../../support/ids';
+
+const bodies: [string, unknown][] = [
+  ['an empty update {}', {}],
+  ['an empty displayName', { displayName: '' }],
+  ['a displayName of spaces', { displayName: '   ' }],
+  ['a displayName of 256 characters', { displayName: 'n'.repeat(256) }],
+  ['a displayName of 10,000 characters', { displayName: 'n'.repeat(10_000) }],
+  ['a displayName with control characters', { displayName: 'conformance\u0000\n\t\u001b[31m' }],
+  ['a displayName with markup and quotes', { displayName: `<script>alert("x")</script> O'Brien & "co" \\ /` }],
+  ['a displayName with a lone surrogate', { displayName: 'conformance \ud800' }],
+  ['a displayName with combining and zero-width characters', { displayName: 'e\u0301\u200b\u200d\ufeff' }],
+  ['a null displayName', { displayName: null }],
+  ['a lower-case authenticationType', { authenticationType: 'user' }],
+  ['an upper-case authenticationType', { authenticationType: 'SERVICE' }],
+  ['a null authenticationType', { authenticationType: null }],
+  ['an unknown property', { displayName: 'conformance extra', unknownProperty: true }],
+  ['a body with a UTF-8 byte order mark', raw('\ufeff{"displayName": "conformance bom"}')],
+];
+
+test.describe('boundary inputs: 200 or 422, never 5xx', () => {
+  for (const [name, body] of bodies) {
+    test(`${name} is accepted or refused cleanly`, async ({ api, target }) => {
+      const response = await api.update(target.connectionId, body);
+      await expect(response).toBeDocumentedResponse([200, 422]);
+      test.info().annotations.push({ type: 'observed', description: `${response.status} for ${name}` });
+      if (response.status === 200) {
+        const connection = connectionOf(response);
+        expect(identityOf(connection), 'an accepted update is still this connection').toEqual({ ...identityOf(target.original), id: target.connectionId });
+        expect(linkProblems(connection, target.connectionId)).toEqual([]);
+      } else {
+        await expectUnchanged(api, target, `after ${name} was refused`);
+      }
+    });
+  }
+
+  test('read-only properties in the body never change the connection\'s identity', async ({ api, target }) => {
+    const body = { displayName: 'conformance read-only', id: unknownConnectionId(), iModelId: crypto.randomUUID(), iTwinId: crypto.randomUUID() };
+    const response = await api.update(target.connectionId, body);
+    await expect(response).toBeDocumentedResponse([200, 422]);
+    test.info().annotations.push({ type: 'observed', description: `${response.status} for a body with id, iModelId and iTwinId` });
+    const identity = { ...identityOf(target.original), id: target.connectionId };
+    if (response.status === 200) expect(identityOf(connectionOf(response)), 'identity in the echo').toEqual(identity);
+    const stored = await readBack(api, target);
+    if (stored) expect(identityOf(stored), 'identity read back').toEqual(identity);
+  });
+
+  test('an unknown id with a malformed body gets 404 or 422', async ({ api }) => {
+    const response = await api.update(unknownConnectionId(), raw('{"displayName": '));
+    await expect(response).toBeDocumentedResponse([404, 422]);
+    test.info().annotations.push({ type: 'observed', description: `${response.status} for an unknown id with a malformed body` });
+  });
+});
