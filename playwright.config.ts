@@ -1,19 +1,20 @@
 // The conformance suite: Playwright API-request tests against the configured target (see README).
-import path from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { ConfigError, loadDotEnv, readConfig } from './support/config';
+import { behaviourNamed } from './mock/behaviours';
+import { loadDotEnv, readConfig } from './support/config';
+import { reportPaths } from './support/paths';
 
 // Validate the configuration before any request: one clear line, then stop.
 try {
   loadDotEnv();
   readConfig();
+  behaviourNamed(process.env.MOCK_BEHAVIOUR);
 } catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(`Configuration error: ${error.message}`);
+  console.error(`Configuration error: ${(error as Error).message}`);
   process.exit(2);
 }
 
-const reports = path.resolve(__dirname, 'reports');
+const reports = reportPaths();
 
 export default defineConfig({
   testDir: './tests/conformance',
@@ -25,12 +26,12 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   // A conformance failure is a finding, not flakiness: never retried.
   retries: 0,
-  outputDir: path.join(reports, 'test-results'),
+  outputDir: reports.testResults,
   reporter: [
     ['list'],
-    ['junit', { outputFile: path.join(reports, 'junit.xml') }],
-    ['html', { outputFolder: path.join(reports, 'playwright-report'), open: 'never' }],
-    ['allure-playwright', { resultsDir: path.join(reports, 'allure-results') }],
+    ['junit', { outputFile: reports.junit }],
+    ['html', { outputFolder: reports.playwrightReport, open: 'never' }],
+    ['allure-playwright', { resultsDir: reports.allureResults }],
   ],
   use: {
     // API tests only; traces would record request headers, so they stay off (no secret in a trace).

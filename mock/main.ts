@@ -1,5 +1,7 @@
 // `npm run mock`: starts the embedded mock alone and prints how to reach it; Ctrl-C stops it.
-// MOCK_PORT chooses the port (default: a free one); MOCK_TOKEN the token (default: a random one).
+// MOCK_PORT chooses the port (default: a free one); MOCK_TOKEN the token (default: a random one);
+// MOCK_BEHAVIOUR one of the named faults or variants of mock/behaviours.ts.
+import { behaviourNamed } from './behaviours';
 import { StorageConnectionMock } from './server';
 
 async function main(): Promise<void> {
@@ -8,8 +10,15 @@ async function main(): Promise<void> {
     console.error(`MOCK_PORT "${process.env.MOCK_PORT}" is not a port number: set it to 0-65535 or unset it.`);
     process.exit(2);
   }
-  const mock = await StorageConnectionMock.create({ port, token: process.env.MOCK_TOKEN || undefined });
-  console.log(`Update StorageConnection mock listening
+  let behaviour;
+  try {
+    behaviour = behaviourNamed(process.env.MOCK_BEHAVIOUR);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+  const mock = await StorageConnectionMock.create({ port, token: process.env.MOCK_TOKEN || undefined, behaviour: behaviour?.behaviour });
+  console.log(`Update StorageConnection mock listening${behaviour ? ` with ${behaviour.kind} ${process.env.MOCK_BEHAVIOUR}: ${behaviour.description}` : ''}
   API_BASE_URL=${mock.url}
   API_ACCESS_TOKEN=${mock.token}
   STORAGE_CONNECTION_ID=${mock.connectionId}

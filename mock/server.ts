@@ -57,14 +57,14 @@ export class StorageConnectionMock {
       token: options.token ?? crypto.randomBytes(24).toString('base64url'),
       linkBase: '',
     };
-    let mock: StorageConnectionMock | undefined;
-    const server = http.createServer((req, res) => void mock!.serve(req, res));
+    const server = http.createServer();
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
     });
-    mock = new StorageConnectionMock(server, context, seed, options.behaviour);
+    const mock = new StorageConnectionMock(server, context, seed, options.behaviour);
+    server.on('request', (req, res) => void mock.serve(req, res));
     return mock;
   }
 

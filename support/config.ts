@@ -26,7 +26,7 @@ export const MOCK_PROBE_MAX_REQUESTS = 400;
  * would turn a typo into a run against the wrong target) and loads it without overriding variables
  * that are already set in the environment.
  */
-export function loadDotEnv(file = path.resolve(process.cwd(), '.env')): void {
+export function loadDotEnv(file = path.resolve(process.cwd(), process.env.CONFORMANCE_ENV_FILE || '.env')): void {
   if (!fs.existsSync(file)) return;
   const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
   let openQuote: string | undefined;

@@ -4,13 +4,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
+import { behaviourNamed } from '../mock/behaviours';
 import { StorageConnectionMock } from '../mock/server';
 import { CONNECTIONS_PATH, MAX_RETRY_AFTER_SECONDS, RECOMMENDED_ACCEPT } from './client';
 import { MOCK_PROBE_MAX_REQUESTS, readConfig } from './config';
 import { violationsOf } from './schemas';
+import { reportPaths } from './paths';
 import { publishTarget, type Connection, type ReadMethod, type Target } from './target';
-
-export const REPORTS_DIR = path.resolve(__dirname, '..', 'reports');
 
 class SetupError extends Error {}
 
@@ -77,7 +77,9 @@ async function restore(context: APIRequestContext, target: Target): Promise<stri
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const settings = readConfig();
-  const mock = settings.baseUrl ? undefined : await StorageConnectionMock.create();
+  const mock = settings.baseUrl
+    ? undefined
+    : await StorageConnectionMock.create({ behaviour: behaviourNamed(process.env.MOCK_BEHAVIOUR)?.behaviour });
   const context = await playwrightRequest.newContext();
   try {
     const where = {
@@ -94,13 +96,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       probeMaxRequests: settings.probeMaxRequests ?? (mock ? MOCK_PROBE_MAX_REQUESTS : 0),
     };
     publishTarget(target);
-    console.log(`Target: ${mock ? 'embedded mock at ' : ''}${target.baseUrl}, connection ${target.connectionId} (read back with ${readMethod}); 429 probe ${target.probeMaxRequests ? `on, at most ${target.probeMaxRequests} requests` : 'off'}.`);
+    const behaviour = mock && process.env.MOCK_BEHAVIOUR ? ` (behaviour ${process.env.MOCK_BEHAVIOUR})` : '';
+    console.log(`Target: ${mock ? `embedded mock${behaviour} at ` : ''}${target.baseUrl}, connection ${target.connectionId} (read back with ${readMethod}); 429 probe ${target.probeMaxRequests ? `on, at most ${target.probeMaxRequests} requests` : 'off'}.`);
     return async () => {
       try {
         console.log(`Teardown: ${await restore(context, target)}.`);
         if (mock) {
-          fs.mkdirSync(REPORTS_DIR, { recursive: true });
-          fs.writeFileSync(path.join(REPORTS_DIR, 'mock-requests.json'), JSON.stringify({ requests: mock.requestCount.total }) + '\n');
+          const { mockRequests } = reportPaths();
+          fs.mkdirSync(path.dirname(mockRequests), { recursive: true });
+          fs.writeFileSync(mockRequests, JSON.stringify({ requests: mock.requestCount.total }) + '\n');
           console.log(`The embedded mock received ${mock.requestCount.total} requests.`);
         }
       } finally {

@@ -46,7 +46,7 @@ export function responseProblems(response: ApiResponse, statuses: readonly numbe
 
 export const expect = base.extend({
   /** The response is documented, has the expected status (or one of them), is JSON and matches its schema. */
-  toBeDocumentedResponse(received: ApiResponse, expected: number | readonly number[]) {
+  async toBeDocumentedResponse(received: ApiResponse, expected: number | readonly number[]) {
     const statuses = typeof expected === 'number' ? [expected] : expected;
     const problems = responseProblems(received, statuses);
     const pass = problems.length === 0;
@@ -64,7 +64,7 @@ export const expect = base.extend({
   },
 
   /** The value (or a response's JSON body) validates against the named model's schema. */
-  toMatchSchema(received: unknown, model: ModelName) {
+  async toMatchSchema(received: unknown, model: ModelName) {
     const value = isApiResponse(received) ? received.json : received;
     const violations = violationsOf(model, value);
     const pass = violations.length === 0;

@@ -26,7 +26,7 @@ const malformed = [
   ['a trailing comma', '{"displayName": "conformance",}'],
   ['two JSON documents', '{"displayName": "a"} {"displayName": "b"}'],
   ['plain text', 'displayName=conformance'],
-];
+] as const;
 
 const notObjects = [
   ['an array', '[]'],
@@ -35,7 +35,7 @@ const notObjects = [
   ['a number', '42'],
   ['null', 'null'],
   ['a boolean', 'true'],
-];
+] as const;
 
 const wrongValues: [string, Record<string, unknown>, string][] = [
   ['an unknown authenticationType', { authenticationType: 'Admin' }, 'authenticationType'],

@@ -1,0 +1,96 @@
+// Runs the conformance suite as a child process against the embedded mock (optionally with a named
+// behaviour) and returns each test's verdict: the project's own tests, the kill matrix and the
+// benchmark all use it. Live-target variables are blanked so a developer's .env is never used here.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT, reportPaths } from './paths';
+
+export interface TestVerdict {
+  /** "file › describe › title" */
+  title: string;
+  status: 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
+  errors: string[];
+  annotations: { type: string; description?: string }[];
+}
+
+export interface ConformanceRun {
+  exitCode: number;
+  output: string;
+  tests: TestVerdict[];
+  wallMs: number;
+  /** Requests the embedded mock received, when the run got that far. */
+  mockRequests?: number;
+}
+
+export interface RunOptions {
+  reportsDir: string;
+  behaviour?: string;
+  env?: Record<string, string>;
+  /** Extra Playwright arguments, e.g. ['--grep', '404']. */
+  args?: string[];
+  /** 'json' (fast, the default) or 'configured' (the reporters of playwright.config.ts, via npm run conformance). */
+  reporters?: 'json' | 'configured';
+}
+
+const PLAYWRIGHT_CLI = require.resolve('@playwright/test/cli');
+
+interface JsonSuite {
+  title: string;
+  specs?: { title: string; tests: { status: string; annotations: TestVerdict['annotations']; results: { status: TestVerdict['status']; errors?: { message?: string }[] }[] }[] }[];
+  suites?: JsonSuite[];
+}
+
+function collect(suite: JsonSuite, prefix: string[], into: TestVerdict[]): void {
+  const path = suite.title ? [...prefix, suite.title] : prefix;
+  for (const spec of suite.specs ?? []) {
+    for (const test of spec.tests) {
+      const result = test.results.at(-1);
+      into.push({
+        title: [...path, spec.title].join(' › '),
+        status: result?.status ?? 'skipped',
+        errors: (result?.errors ?? []).map(error => error.message ?? ''),
+        annotations: test.annotations,
+      });
+    }
+  }
+  for (const child of suite.suites ?? []) collect(child, path, into);
+}
+
+export async function runConformance(options: RunOptions): Promise<ConformanceRun> {
+  const reports = reportPaths(options.reportsDir);
+  fs.rmSync(reports.root, { recursive: true, force: true });
+  fs.mkdirSync(reports.root, { recursive: true });
+  const jsonFile = path.join(reports.root, 'results.json');
+  const json = (options.reporters ?? 'json') === 'json';
+  const command = json
+    ? [process.execPath, PLAYWRIGHT_CLI, 'test', '--reporter=json', ...(options.args ?? [])]
+    : ['npm', 'run', '--silent', 'conformance', '--', ...(options.args ?? [])];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    API_BASE_URL: '',
+    API_ACCESS_TOKEN: '',
+    STORAGE_CONNECTION_ID: '',
+    RATE_LIMIT_PROBE_MAX_REQUESTS: '',
+    MOCK_BEHAVIOUR: options.behaviour ?? '',
+    CONFORMANCE_REPORTS_DIR: reports.root,
+    PLAYWRIGHT_JSON_OUTPUT_NAME: jsonFile,
+    FORCE_COLOR: '0',
+    ...options.env,
+  };
+  const started = Date.now();
+  const child = spawn(command[0]!, command.slice(1), { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', chunk => (output += chunk));
+  child.stderr.on('data', chunk => (output += chunk));
+  const exitCode = await new Promise<number>(resolve => child.on('close', code => resolve(code ?? 1)));
+  const wallMs = Date.now() - started;
+  const tests: TestVerdict[] = [];
+  if (json && fs.existsSync(jsonFile)) {
+    for (const suite of (JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as { suites: JsonSuite[] }).suites) collect(suite, [], tests);
+  }
+  const mockRequests = fs.existsSync(reports.mockRequests)
+    ? (JSON.parse(fs.readFileSync(reports.mockRequests, 'utf8')) as { requests: number }).requests
+    : undefined;
+  return { exitCode, output, tests, wallMs, mockRequests };
+}
