@@ -1,0 +1,139 @@
+// Bad input to the tool stops it before any request, with one line that names the variable and the
+// fix: checked on readConfig/loadDotEnv directly, and end to end on the real command.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { test, expect } from '../../support/fixtures';
+import { ConfigError, loadDotEnv, readConfig } from '../../support/config';
+import { PROJECT_ROOT } from '../../support/paths';
+
+const LIVE = { API_BASE_URL: 'https://dev-api.bentley.com', API_ACCESS_TOKEN: 'eyJ0eXAiOiJKV1Qi.token', STORAGE_CONNECTION_ID: 'MWplZe9Uf0iR1IDMqyOMLuL24kbZK4VNvgn4ev3etXI' };
+
+const invalid: [string, NodeJS.ProcessEnv, string][] = [
+  ['a base URL that is not a URL', { ...LIVE, API_BASE_URL: 'dev-api.bentley.com' }, 'API_BASE_URL'],
+  ['a base URL with another scheme', { ...LIVE, API_BASE_URL: 'ftp://dev-api.bentley.com' }, 'API_BASE_URL'],
+  ['a base URL with a query', { ...LIVE, API_BASE_URL: 'https://dev-api.bentley.com/?x=1' }, 'API_BASE_URL'],
+  ['a live target with no token', { ...LIVE, API_ACCESS_TOKEN: '' }, 'API_ACCESS_TOKEN'],
+  ['a token with the word Bearer', { ...LIVE, API_ACCESS_TOKEN: 'Bearer abc.def' }, 'API_ACCESS_TOKEN'],
+  ['a token with white space', { ...LIVE, API_ACCESS_TOKEN: 'abc def' }, 'API_ACCESS_TOKEN'],
+  ['a live target with no connection id', { ...LIVE, STORAGE_CONNECTION_ID: '' }, 'STORAGE_CONNECTION_ID'],
+  ['a connection id with a slash', { ...LIVE, STORAGE_CONNECTION_ID: 'abc/def' }, 'STORAGE_CONNECTION_ID'],
+  ['a probe bound that is not a number', { RATE_LIMIT_PROBE_MAX_REQUESTS: 'lots' }, 'RATE_LIMIT_PROBE_MAX_REQUESTS'],
+  ['a negative probe bound', { RATE_LIMIT_PROBE_MAX_REQUESTS: '-1' }, 'RATE_LIMIT_PROBE_MAX_REQUESTS'],
+  ['a token without a target', { API_ACCESS_TOKEN: 'abc' }, 'API_ACCESS_TOKEN'],
+];
+
+test.describe('readConfig', () => {
+  for (const [name, env, variable] of invalid) {
+    test(`${name} is refused with one line naming ${variable}`, () => {
+      const error = (() => { try { readConfig(env); } catch (e) { return e; } })();
+      expect(error).toBeInstanceOf(ConfigError);
+      const message = (error as Error).message;
+      expect(message).toContain(variable);
+      expect(message).not.toContain('\n');
+      expect(message, 'the message says what to do').toMatch(/: (set|unset|copy)/);
+    });
+  }
+
+  test('a valid live configuration is read, with the trailing slash dropped and the probe off by default', () => {
+    expect(readConfig({ ...LIVE, API_BASE_URL: 'https://dev-api.bentley.com/' })).toEqual({ ...toConfig(LIVE), baseUrl: 'https://dev-api.bentley.com', probeMaxRequests: undefined });
+  });
+
+  test('no target means the embedded mock', () => {
+    expect(readConfig({})).toEqual({ probeMaxRequests: undefined });
+    expect(readConfig({ RATE_LIMIT_PROBE_MAX_REQUESTS: '0' })).toEqual({ probeMaxRequests: 0 });
+  });
+});
+
+function toConfig(env: typeof LIVE) {
+  return { baseUrl: env.API_BASE_URL, accessToken: env.API_ACCESS_TOKEN, connectionId: env.STORAGE_CONNECTION_ID };
+}
+
+test.describe('.env files', () => {
+  const write = (name: string, text: string) => {
+    const file = test.info().outputPath(name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    return file;
+  };
+
+  test('a line that is not KEY=value is refused, naming the line', () => {
+    const file = write('bad.env', '# target\nAPI_BASE_URL=https://dev-api.bentley.com\nAPI_ACCESS_TOKEN abc\n');
+    expect(() => loadDotEnv(file)).toThrow(/^\.env line 3 is not KEY=value: fix or remove that line/);
+  });
+
+  test('an unclosed quote is refused', () => {
+    const file = write('quote.env', 'API_ACCESS_TOKEN="abc\n');
+    expect(() => loadDotEnv(file)).toThrow(/quote is never closed/);
+  });
+
+  test('a valid file is loaded without overriding the environment', () => {
+    const file = write('good.env', 'export CONFORMANCE_SELFTEST_A="from file"\nCONFORMANCE_SELFTEST_B=from-file # comment\n\n');
+    process.env.CONFORMANCE_SELFTEST_B = 'from environment';
+    loadDotEnv(file);
+    expect([process.env.CONFORMANCE_SELFTEST_A, process.env.CONFORMANCE_SELFTEST_B]).toEqual(['from file', 'from environment']);
+  });
+});
+
+/** Runs the real conformance command with `env`; a local server stands for the live target and counts requests. */
+async function runWith(env: NodeJS.ProcessEnv, status = 500): Promise<{ code: number; output: string; requests: number }> {
+  let requests = 0;
+  const server = http.createServer((_, res) => { requests++; res.writeHead(status).end(); });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const child = spawn('npm', ['run', '--silent', 'conformance'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, API_BASE_URL: url, API_ACCESS_TOKEN: 'token-for-config-test', STORAGE_CONNECTION_ID: 'abc', CONFORMANCE_REPORTS_DIR: test.info().outputPath('reports'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', chunk => (output += chunk));
+  child.stderr.on('data', chunk => (output += chunk));
+  const code = await new Promise<number>(resolve => child.on('close', c => resolve(c ?? 1)));
+  server.close();
+  return { code, output: output.trim(), requests };
+}
+
+test.describe('the conformance command', () => {
+  test('a live target with no token stops before any request, in one line', async () => {
+    const run = await runWith({ API_ACCESS_TOKEN: '' });
+    expect(run.code).toBe(2);
+    expect(run.output).toMatch(/^Configuration error: API_ACCESS_TOKEN is not set but API_BASE_URL is: set it/);
+    expect(run.output.split('\n')).toHaveLength(1);
+    expect(run.requests).toBe(0);
+  });
+
+  test('a base URL that is not a URL stops before any request', async () => {
+    const run = await runWith({ API_BASE_URL: 'dev-api.bentley.com' });
+    expect(run.code).toBe(2);
+    expect(run.output).toMatch(/^Configuration error: API_BASE_URL "dev-api.bentley.com" is not a URL/);
+  });
+
+  test('a target that cannot be read stops the run, since it could not be restored', async () => {
+    const run = await runWith({}, 500);
+    expect(run.code).toBe(2);
+    expect(run.output).toMatch(/^Setup error: the connection's current state cannot be read \(GET answered 500, an empty PUT 500\)/);
+    expect(run.requests).toBe(2);
+  });
+
+  test('a malformed .env stops before any request', async () => {
+    const file = test.info().outputPath('malformed.env');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, 'API_ACCESS_TOKEN: abc\n');
+    const run = await runWith({ CONFORMANCE_ENV_FILE: file, API_ACCESS_TOKEN: '' });
+    expect(run.code).toBe(2);
+    expect(run.output).toMatch(/^Configuration error: \.env line 1 is not KEY=value/);
+    expect(run.requests).toBe(0);
+  });
+
+  test('a target that rejects the token stops the run with one line and no test', async () => {
+    const run = await runWith({}, 401);
+    expect(run.code).toBe(2);
+    expect(run.output).toMatch(/^Setup error: API_ACCESS_TOKEN was rejected by the target \(401\): get a fresh token/);
+    expect(run.output.split('\n')).toHaveLength(1);
+    expect(run.output).not.toContain('token-for-config-test');
+    expect(run.output).not.toMatch(/passed|failed/);
+  });
+});
