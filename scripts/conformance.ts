@@ -12,7 +12,7 @@ const run = spawnSync('npx', ['playwright', 'test', ...process.argv.slice(2)], {
 const status = run.status ?? 1;
 // A configuration or setup error stops the run before any test; there is nothing to report then.
 if (fs.existsSync(reports.allureResults)) {
-  const allure = spawnSync('npx', ['allure', 'generate', reports.allureResults, '-o', reports.allureReport], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const allure = spawnSync('npx', ['allure', 'generate', reports.allureResults], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (allure.status !== 0) {
     console.error(`Allure report generation failed (exit ${allure.status}): see the messages above.`);
     process.exit(status || 1);

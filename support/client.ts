@@ -131,26 +131,29 @@ export class StorageConnectionsClient {
     return seconds;
   }
 
+  /** Attaches the request and the response, redacted, to the step of this exchange. */
   private async record(response: ApiResponse, sentHeaders: Record<string, string>, data: string | undefined): Promise<void> {
     const secrets = [this.target.token];
-    const exchange = {
-      request: {
-        method: response.method,
-        url: response.url,
-        headers: redactHeaders(sentHeaders),
-        body: data === undefined ? undefined : redactText(data, secrets),
-      },
-      response: {
-        status: response.status,
-        headers: redactHeaders(response.headers),
-        body: response.json !== undefined ? redactValue(response.json) : redactText(response.text, secrets),
-      },
+    const request = {
+      method: response.method,
+      url: response.url,
+      headers: redactHeaders(sentHeaders),
+      body: data === undefined ? undefined : redactJsonText(data, secrets),
     };
-    await this.testInfo.attach(`${response.method} ${response.status}`, {
-      body: JSON.stringify(exchange, null, 2),
-      contentType: 'application/json',
-    });
+    const received = {
+      status: response.status,
+      headers: redactHeaders(response.headers),
+      body: response.json !== undefined ? redactValue(response.json) : redactText(response.text, secrets),
+    };
+    await this.testInfo.attach(`request ${response.method}`, { body: JSON.stringify(request, null, 2), contentType: 'application/json' });
+    await this.testInfo.attach(`response ${response.status}`, { body: JSON.stringify(received, null, 2), contentType: 'application/json' });
   }
+}
+
+/** A JSON request body as a value (readable in the report), or as text when it is not JSON. */
+function redactJsonText(text: string, secrets: string[]): unknown {
+  const parsed = parseJson(text);
+  return parsed !== undefined ? redactValue(parsed) : redactText(text, secrets);
 }
 
 function parseJson(text: string): unknown {

@@ -9,6 +9,7 @@ import { StorageConnectionMock } from '../mock/server';
 import { CONNECTIONS_PATH, MAX_RETRY_AFTER_SECONDS, RECOMMENDED_ACCEPT } from './client';
 import { MOCK_PROBE_MAX_REQUESTS, readConfig } from './config';
 import { violationsOf } from './schemas';
+import { environmentOf, writeAllureEnvironment } from './environment';
 import { reportPaths } from './paths';
 import { publishTarget, type Connection, type ReadMethod, type Target } from './target';
 
@@ -96,6 +97,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       probeMaxRequests: settings.probeMaxRequests ?? (mock ? MOCK_PROBE_MAX_REQUESTS : 0),
     };
     publishTarget(target);
+    writeAllureEnvironment(reportPaths().allureResults, environmentOf(target, process.env.MOCK_BEHAVIOUR));
     const behaviour = mock && process.env.MOCK_BEHAVIOUR ? ` (behaviour ${process.env.MOCK_BEHAVIOUR})` : '';
     console.log(`Target: ${mock ? `embedded mock${behaviour} at ` : ''}${target.baseUrl}, connection ${target.connectionId} (read back with ${readMethod}); 429 probe ${target.probeMaxRequests ? `on, at most ${target.probeMaxRequests} requests` : 'off'}.`);
     return async () => {

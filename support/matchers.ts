@@ -1,9 +1,10 @@
 // Custom matchers: a response checked against the document as a whole (documented status, JSON
 // content type, body schema), and any value checked against one of the document's models. Messages
 // list every problem, each violation with its JSON pointer and value.
-import { expect as base } from '@playwright/test';
+import { expect as base, test } from '@playwright/test';
 import type { ApiResponse } from './client';
-import { formatViolations, violationsOf, type ModelName } from './schemas';
+import { redactValue } from './redact';
+import { formatViolations, violationsOf, type ModelName, type Violation } from './schemas';
 
 /** The statuses the operation documents, and the model of each one's body. */
 export const DOCUMENTED_RESPONSES: Record<number, ModelName> = {
@@ -22,7 +23,12 @@ function isApiResponse(value: unknown): value is ApiResponse {
 
 /** Every way `response` departs from the documented response with one of `statuses`. */
 export function responseProblems(response: ApiResponse, statuses: readonly number[]): string[] {
+  return checkResponse(response, statuses).problems;
+}
+
+function checkResponse(response: ApiResponse, statuses: readonly number[]): { problems: string[]; violations: Violation[] } {
   const problems: string[] = [];
+  let violations: Violation[] = [];
   const { status } = response;
   if (status >= 500) problems.push(`status ${status} is a server error; the operation must never answer 5xx`);
   else if (!(status in DOCUMENTED_RESPONSES)) problems.push(`status ${status} is not one the operation documents (${Object.keys(DOCUMENTED_RESPONSES).join(', ')})`);
@@ -31,25 +37,33 @@ export function responseProblems(response: ApiResponse, statuses: readonly numbe
   if (!contentType || !JSON_CONTENT_TYPE.test(contentType)) problems.push(`content-type ${JSON.stringify(contentType)} is not JSON`);
   if (response.json === undefined) {
     problems.push(`body is not JSON: ${JSON.stringify(response.text.slice(0, 200))}`);
-    return problems;
+    return { problems, violations };
   }
   const model = DOCUMENTED_RESPONSES[status];
-  if (!model) return problems;
-  const violations = violationsOf(model, response.json);
+  if (!model) return { problems, violations };
+  violations = violationsOf(model, response.json);
   if (violations.length) problems.push(`body breaks ${model}:\n${formatViolations(violations)}`);
   if (model === 'ErrorResponse') {
     const error = (response.json as { error?: { code?: unknown } }).error;
     if (typeof error?.code !== 'string') problems.push('body has no error.code, which the platform error envelope always carries');
   }
-  return problems;
+  return { problems, violations };
+}
+
+/** Puts a schema failure's violations (pointer, rule, value) beside the body that failed, in the report. */
+async function attachViolations(violations: Violation[], body: unknown): Promise<void> {
+  const info = test.info();
+  await info.attach('schema violations', { body: JSON.stringify(violations, null, 2), contentType: 'application/json' });
+  await info.attach('body that failed the schema', { body: JSON.stringify(redactValue(body), null, 2), contentType: 'application/json' });
 }
 
 export const expect = base.extend({
   /** The response is documented, has the expected status (or one of them), is JSON and matches its schema. */
   async toBeDocumentedResponse(received: ApiResponse, expected: number | readonly number[]) {
     const statuses = typeof expected === 'number' ? [expected] : expected;
-    const problems = responseProblems(received, statuses);
+    const { problems, violations } = checkResponse(received, statuses);
     const pass = problems.length === 0;
+    if (violations.length && !this.isNot) await attachViolations(violations, received.json);
     const where = `${received.method} ${received.url}`;
     return {
       name: 'toBeDocumentedResponse',
@@ -68,6 +82,7 @@ export const expect = base.extend({
     const value = isApiResponse(received) ? received.json : received;
     const violations = violationsOf(model, value);
     const pass = violations.length === 0;
+    if (!pass && !this.isNot) await attachViolations(violations, value);
     return {
       name: 'toMatchSchema',
       pass,

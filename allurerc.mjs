@@ -1,0 +1,41 @@
+// Allure 3 report settings, read by `allure generate` (npm run conformance, npm run report).
+// Paths follow CONFORMANCE_REPORTS_DIR like the rest of the run's output.
+import path from 'node:path';
+import { defineConfig } from 'allure';
+
+const reports = path.resolve(import.meta.dirname, process.env.CONFORMANCE_REPORTS_DIR || 'reports');
+
+export default defineConfig({
+  name: 'Update StorageConnection conformance',
+  resultsDir: path.join(reports, 'allure-results'),
+  output: path.join(reports, 'allure-report'),
+  // Kept between runs (and between nightly CI runs, see .github/workflows): trends and flaky checks.
+  historyPath: path.join(reports, 'allure-history.jsonl'),
+  historyLimit: 30,
+  plugins: {
+    awesome: { options: { reportName: 'Update StorageConnection conformance', groupBy: ['parentSuite', 'suite', 'subSuite'] } },
+  },
+  // Failures sorted by cause; the first rule that matches a failure wins.
+  categories: [
+    {
+      name: 'Transport or server error',
+      matchers: [{ statuses: ['failed', 'broken'], message: /server error|5\d\d|ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|timed? ?out|not JSON/i }],
+    },
+    {
+      name: 'Throttling',
+      matchers: [{ statuses: ['failed', 'broken'], message: /429|retry-after|throttl/i }],
+    },
+    {
+      name: 'State not preserved',
+      matchers: [{ statuses: ['failed', 'broken'], message: /unchanged|read back|restor|persist|identity|is still unknown|keeps/i }],
+    },
+    {
+      name: 'Schema violation',
+      matchers: [{ statuses: ['failed', 'broken'], message: /body breaks|violation/i }],
+    },
+    {
+      name: 'Unexpected status',
+      matchers: [{ statuses: ['failed', 'broken'], message: /status \d+, expected|not one the operation documents|error code/i }],
+    },
+  ],
+});
