@@ -1,14 +1,16 @@
 // The conformance suite: Playwright API-request tests against the configured target (see README).
 import { defineConfig } from '@playwright/test';
-import { behaviourNamed } from './mock/behaviours';
 import { loadDotEnv, readConfig } from './support/config';
 import { reportPaths } from './support/paths';
 
-// Validate the configuration before any request: one clear line, then stop.
-try {
+// Validate the configuration before any request: one clear line, then stop. Workers re-read this
+// file after each failure; the runner has validated it already, so they skip the work.
+if (!process.env.TEST_WORKER_INDEX) try {
   loadDotEnv();
   readConfig();
-  behaviourNamed(process.env.MOCK_BEHAVIOUR);
+  // Loaded here only: the mock's behaviours are of no use to a worker.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./mock/behaviours') as typeof import('./mock/behaviours')).behaviourNamed(process.env.MOCK_BEHAVIOUR);
 } catch (error) {
   console.error(`Configuration error: ${(error as Error).message}`);
   process.exit(2);

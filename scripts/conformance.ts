@@ -12,6 +12,8 @@ const run = spawnSync('npx', ['playwright', 'test', ...process.argv.slice(2)], {
 const status = run.status ?? 1;
 // A configuration or setup error stops the run before any test; there is nothing to report then.
 if (fs.existsSync(reports.allureResults)) {
+  // Allure flattens its output only into an empty folder.
+  fs.rmSync(reports.allureReport, { recursive: true, force: true });
   const allure = spawnSync('npx', ['allure', 'generate', reports.allureResults], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (allure.status !== 0) {
     console.error(`Allure report generation failed (exit ${allure.status}): see the messages above.`);

@@ -6,9 +6,9 @@ import path from 'node:path';
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
 import { behaviourNamed } from '../mock/behaviours';
 import { StorageConnectionMock } from '../mock/server';
+import { AUTHENTICATION_TYPES } from './connection';
 import { CONNECTIONS_PATH, MAX_RETRY_AFTER_SECONDS, RECOMMENDED_ACCEPT } from './client';
 import { MOCK_PROBE_MAX_REQUESTS, readConfig } from './config';
-import { violationsOf } from './schemas';
 import { environmentOf, writeAllureEnvironment } from './environment';
 import { reportPaths } from './paths';
 import { publishTarget, type Connection, type ReadMethod, type Target } from './target';
@@ -40,9 +40,16 @@ async function send(context: APIRequestContext, target: Pick<Target, 'baseUrl' |
   }
 }
 
-function validConnection(json: unknown): Connection | undefined {
-  if (violationsOf('StorageConnectionResponse', json).length) return undefined;
-  return (json as { connection?: Connection }).connection;
+/**
+ * The connection in a 200 body, if it has one. Only what restoring needs is required here: a body that
+ * breaks the schema in other ways must not stop the run, since reporting that is the checks' job.
+ */
+function connectionIn(json: unknown): Connection | undefined {
+  const connection = (json as { connection?: unknown } | undefined)?.connection;
+  if (connection === null || typeof connection !== 'object' || Array.isArray(connection)) return undefined;
+  const { displayName, authenticationType } = connection as Connection;
+  if (typeof displayName !== 'string' || !AUTHENTICATION_TYPES.includes(authenticationType as never)) return undefined;
+  return connection as Connection;
 }
 
 /** Finds the connection's current state and the way to read it: GET first, then an empty PUT. */
@@ -50,12 +57,12 @@ async function discover(context: APIRequestContext, target: Pick<Target, 'baseUr
   const get = await send(context, target, 'GET');
   if (get.status === 401)
     throw new SetupError('API_ACCESS_TOKEN was rejected by the target (401): get a fresh token for scope itwin-platform.');
-  const fromGet = get.status === 200 ? validConnection(get.json) : undefined;
+  const fromGet = get.status === 200 ? connectionIn(get.json) : undefined;
   if (fromGet) return { readMethod: 'GET', original: fromGet };
   const put = await send(context, target, 'PUT', {});
   if (put.status === 404)
     throw new SetupError(`STORAGE_CONNECTION_ID ${target.connectionId} was not found on the target (404): set it to an existing connection.`);
-  const fromPut = put.status === 200 ? validConnection(put.json) : undefined;
+  const fromPut = put.status === 200 ? connectionIn(put.json) : undefined;
   if (fromPut) return { readMethod: 'PUT', original: fromPut };
   throw new SetupError(
     `the connection's current state cannot be read (GET answered ${get.status}, an empty PUT ${put.status}), so the suite could not restore it: check API_BASE_URL and STORAGE_CONNECTION_ID.`,
@@ -66,11 +73,11 @@ async function restore(context: APIRequestContext, target: Target): Promise<stri
   const wanted = { displayName: target.original.displayName, authenticationType: target.original.authenticationType };
   const { readMethod } = target;
   const current = readMethod === 'none' ? undefined : await send(context, target, readMethod, readMethod === 'PUT' ? {} : undefined);
-  const state = current?.status === 200 ? validConnection(current.json) : undefined;
+  const state = current?.status === 200 ? connectionIn(current.json) : undefined;
   if (state && state.displayName === wanted.displayName && state.authenticationType === wanted.authenticationType)
     return 'the connection is in its original state';
   const put = await send(context, target, 'PUT', wanted);
-  const echoed = put.status === 200 ? validConnection(put.json) : undefined;
+  const echoed = put.status === 200 ? connectionIn(put.json) : undefined;
   if (echoed?.displayName === wanted.displayName && echoed?.authenticationType === wanted.authenticationType)
     return 'the connection was restored to its original state';
   throw new SetupError(`could not restore connection ${target.connectionId} (PUT answered ${put.status}): set it back by hand to ${JSON.stringify(wanted)}.`);
