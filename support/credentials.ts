@@ -98,13 +98,30 @@ function failureOf(error: unknown, timeoutMs: number): string {
   return (code && (known[code] ?? code)) || err.cause?.message || err.message || String(error);
 }
 
-async function answerOf(response: Response): Promise<{ json: unknown; isJson: boolean; contentType: string }> {
-  const contentType = response.headers.get('content-type') ?? 'no content-type';
-  const text = await response.text();
+interface Answer {
+  status: number;
+  ok: boolean;
+  json: unknown;
+  isJson: boolean;
+  contentType: string;
+}
+
+/** One request, its body read within the same timeout; the reason in a few words when no answer came. */
+async function send(url: string, init: RequestInit, timeoutMs: number): Promise<Answer | { failure: string }> {
   try {
-    return { json: JSON.parse(text), isJson: true, contentType };
-  } catch {
-    return { json: undefined, isJson: false, contentType };
+    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    const contentType = response.headers.get('content-type') ?? 'no content-type';
+    const text = await response.text();
+    let json: unknown;
+    let isJson = true;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      isJson = false;
+    }
+    return { status: response.status, ok: response.ok, json, isJson, contentType };
+  } catch (error) {
+    return { failure: failureOf(error, timeoutMs) };
   }
 }
 
@@ -112,15 +129,12 @@ async function answerOf(response: Response): Promise<{ json: unknown; isJson: bo
 export async function discoverTokenEndpoint(authority: string, options: RequestOptions = {}): Promise<string> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const url = `${authority.replace(/\/+$/, '')}/.well-known/openid-configuration`;
-  let response: Response;
-  try {
-    response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
-  } catch (error) {
-    throw new CredentialsError(`the authority ${authority} could not be reached for OpenID discovery (${failureOf(error, timeoutMs)}): check IMS_AUTHORITY, or set IMS_TOKEN_URL.`);
-  }
-  const { json, isJson, contentType } = await answerOf(response);
-  if (!response.ok)
-    throw new CredentialsError(`OpenID discovery at ${url} answered ${response.status}: check IMS_AUTHORITY, or set IMS_TOKEN_URL.`);
+  const answer = await send(url, { headers: { accept: 'application/json' } }, timeoutMs);
+  if ('failure' in answer)
+    throw new CredentialsError(`the authority ${authority} could not be reached for OpenID discovery (${answer.failure}): check IMS_AUTHORITY, or set IMS_TOKEN_URL.`);
+  const { json, isJson, contentType } = answer;
+  if (!answer.ok)
+    throw new CredentialsError(`OpenID discovery at ${url} answered ${answer.status}: check IMS_AUTHORITY, or set IMS_TOKEN_URL.`);
   if (!isJson)
     throw new CredentialsError(`OpenID discovery at ${url} answered with something that is not JSON (${contentType}): check IMS_AUTHORITY, or set IMS_TOKEN_URL.`);
   const endpoint = (json as { token_endpoint?: unknown } | null)?.token_endpoint;
@@ -128,8 +142,8 @@ export async function discoverTokenEndpoint(authority: string, options: RequestO
     throw new CredentialsError(`OpenID discovery at ${url} names no token_endpoint: check IMS_AUTHORITY, or set IMS_TOKEN_URL.`);
   try {
     return parseEndpoint('token_endpoint', endpoint, `${DEFAULT_AUTHORITY}/connect/token`);
-  } catch (error) {
-    throw new CredentialsError(`OpenID discovery at ${url} names a token_endpoint the secret must not be sent to (${(error as Error).message.split(':')[0]}): check IMS_AUTHORITY, or set IMS_TOKEN_URL.`);
+  } catch {
+    throw new CredentialsError(`OpenID discovery at ${url} names a token_endpoint the secret must not be sent to (${JSON.stringify(endpoint.slice(0, 200))}, not an https URL): check IMS_AUTHORITY, or set IMS_TOKEN_URL.`);
   }
 }
 
@@ -158,37 +172,33 @@ export async function fetchClientCredentialsToken(settings: CredentialSettings, 
   const authorization = basicAuthorization(settings.clientId, settings.clientSecret);
   const secrets = [settings.clientSecret, authorization, authorization.slice('Basic '.length)];
   const started = Date.now();
-  let response: Response;
-  try {
-    response = await fetch(tokenUrl, {
-      method: 'POST',
-      headers: { authorization, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', scope: settings.scope }).toString(),
-      // A redirect would resend the credentials somewhere else: refuse it.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-  } catch (error) {
-    throw new CredentialsError(`the token endpoint ${tokenUrl} could not be reached (${scrub(failureOf(error, timeoutMs), secrets)}): check ${where}.`);
-  }
-  const { json, isJson, contentType } = await answerOf(response);
+  const answer = await send(tokenUrl, {
+    method: 'POST',
+    headers: { authorization, accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope: settings.scope }).toString(),
+    // A redirect would resend the credentials somewhere else: refuse it.
+    redirect: 'manual',
+  }, timeoutMs);
+  if ('failure' in answer)
+    throw new CredentialsError(`the token endpoint ${tokenUrl} could not be reached (${scrub(answer.failure, secrets)}): check ${where}.`);
+  const { json, isJson, contentType } = answer;
   const body = (json ?? {}) as { access_token?: unknown; expires_in?: unknown; token_type?: unknown; error?: unknown; error_description?: unknown };
-  if (!response.ok) {
+  if (!answer.ok) {
     const code = typeof body.error === 'string' ? scrub(body.error, secrets) : undefined;
     const detail = typeof body.error_description === 'string' && body.error_description ? `, "${scrub(body.error_description, secrets)}"` : '';
-    const what = `${response.status}${code ? ` ${code}` : ''}${detail}`;
-    if (response.status >= 300 && response.status < 400)
-      throw new CredentialsError(`the token endpoint ${tokenUrl} redirected (${response.status}) instead of answering: set IMS_TOKEN_URL to the endpoint itself.`);
+    const what = `${answer.status}${code ? ` ${code}` : ''}${detail}`;
+    if (answer.status >= 300 && answer.status < 400)
+      throw new CredentialsError(`the token endpoint ${tokenUrl} redirected (${answer.status}) instead of answering: set IMS_TOKEN_URL to the endpoint itself.`);
     if (code === 'invalid_scope')
       throw new CredentialsError(`the token endpoint ${tokenUrl} refused the scope "${settings.scope}" (${what}): check IMS_SCOPE and the scopes the service app was given.`);
-    if (response.status === 401 || ['invalid_client', 'unauthorized_client', 'invalid_grant'].includes(code ?? ''))
+    if (answer.status === 401 || ['invalid_client', 'unauthorized_client', 'invalid_grant'].includes(code ?? ''))
       throw new CredentialsError(`the token endpoint ${tokenUrl} refused the client credentials (${what}): check IMS_CLIENT_ID and IMS_CLIENT_SECRET.`);
     throw new CredentialsError(`the token endpoint ${tokenUrl} answered ${what}: check ${where}, or try again later.`);
   }
   if (!isJson)
-    throw new CredentialsError(`the token endpoint ${tokenUrl} answered ${response.status} with something that is not JSON (${scrub(contentType, secrets)}): check ${where}.`);
+    throw new CredentialsError(`the token endpoint ${tokenUrl} answered ${answer.status} with something that is not JSON (${scrub(contentType, secrets)}): check ${where}.`);
   if (typeof body.access_token !== 'string' || !body.access_token || /\s/.test(body.access_token))
-    throw new CredentialsError(`the token endpoint ${tokenUrl} answered ${response.status} without an access_token: check ${where}.`);
+    throw new CredentialsError(`the token endpoint ${tokenUrl} answered ${answer.status} without an access_token: check ${where}.`);
   if (typeof body.token_type === 'string' && body.token_type.toLowerCase() !== 'bearer')
     throw new CredentialsError(`the token endpoint ${tokenUrl} gave a token of type "${scrub(body.token_type, secrets)}", not Bearer: check ${where}.`);
   // RFC 6749 makes expires_in optional; the platform's tokens live about an hour.

@@ -27,8 +27,8 @@ class FakeAuthority {
   lastForm?: URLSearchParams;
   expiresIn = 3600;
   delayMs = 0;
-  discovery: 'ok' | 'no token_endpoint' | 'html' = 'ok';
-  answer: 'ok' | 'html' | '500 echoing the secret' = 'ok';
+  discovery: 'ok' | 'no token_endpoint' | 'html' | 'plain http elsewhere' = 'ok';
+  answer: 'ok' | 'html' | '500 echoing the secret' | 'redirect' = 'ok';
 
   private constructor(private readonly server: http.Server, readonly url: string) {}
 
@@ -52,6 +52,7 @@ class FakeAuthority {
     if (req.method === 'GET' && req.url === '/.well-known/openid-configuration') {
       this.discoveryRequests++;
       if (this.discovery === 'html') return send(200, '<html>login</html>', 'text/html');
+      if (this.discovery === 'plain http elsewhere') return send(200, { issuer: this.url, token_endpoint: 'http://ims.example.com/connect/token' });
       return send(200, { issuer: this.url, ...(this.discovery === 'ok' && { token_endpoint: this.tokenUrl }) });
     }
     if (req.method !== 'POST' || req.url !== '/connect/token') return send(404, { error: 'not_found' });
@@ -60,6 +61,7 @@ class FakeAuthority {
     await new Promise(resolve => setTimeout(resolve, this.delayMs));
     if (req.headers.authorization !== `Basic ${BASIC}`) return send(401, { error: 'invalid_client' });
     if (this.lastForm.get('grant_type') !== 'client_credentials') return send(400, { error: 'unsupported_grant_type' });
+    if (this.answer === 'redirect') return res.writeHead(307, { location: 'http://127.0.0.1:9/elsewhere' }).end();
     if (this.answer === 'html') return send(200, '<html>maintenance</html>', 'text/html');
     if (this.answer === '500 echoing the secret') return send(500, { error: 'server_error', error_description: `bad header Basic ${BASIC} for ${SECRET}` });
     return send(200, { access_token: `token-${this.tokenRequests}`, token_type: 'Bearer', expires_in: this.expiresIn });
@@ -176,8 +178,10 @@ fakeTest.describe('fetchClientCredentialsToken', () => {
   const oddAnswers: [string, (ims: FakeAuthority) => void, RegExp][] = [
     ['discovery without a token_endpoint', ims => (ims.discovery = 'no token_endpoint'), /names no token_endpoint: check IMS_AUTHORITY, or set IMS_TOKEN_URL\.$/],
     ['discovery that is not JSON', ims => (ims.discovery = 'html'), /not JSON \(text\/html\): check IMS_AUTHORITY/],
+    ['discovery naming a plain-http token endpoint elsewhere', ims => (ims.discovery = 'plain http elsewhere'), /names a token_endpoint the secret must not be sent to \("http:\/\/ims\.example\.com\/connect\/token", not an https URL\): check IMS_AUTHORITY, or set IMS_TOKEN_URL\.$/],
     ['a token answer that is not JSON', ims => (ims.answer = 'html'), /answered 200 with something that is not JSON \(text\/html\): check IMS_AUTHORITY\.$/],
     ['a server error that echoes the credentials', ims => (ims.answer = '500 echoing the secret'), /answered 500 server_error, "bad header <redacted> for <redacted>": check IMS_AUTHORITY, or try again later\.$/],
+    ['a token endpoint that redirects (the credentials are not resent)', ims => (ims.answer = 'redirect'), /redirected \(307\) instead of answering: set IMS_TOKEN_URL to the endpoint itself\.$/],
   ];
   for (const [name, arrange, message] of oddAnswers) {
     fakeTest(`${name} stops with a clear line`, async ({ ims }) => {
@@ -207,14 +211,14 @@ fakeTest.describe('SharedToken', () => {
 
   fakeTest('a token that expires mid-run is refreshed exactly once for concurrent callers', async ({ ims }) => {
     const { file, remove } = createTokenFile();
-    ims.expiresIn = 2;
+    ims.expiresIn = 6;
     ims.delayMs = 200;
-    const shared = sharedFor(ims, file, 1_500);
+    const shared = sharedFor(ims, file, 5_000);
     expect(await shared.get()).toBe('token-1');
-    expect(await Promise.all([shared.get(), sharedFor(ims, file, 1_500).get()])).toEqual(['token-1', 'token-1']);
-    // Fresh for half its 2 s life (the margin is capped there), so stale 1.2 s on.
-    await new Promise(resolve => setTimeout(resolve, 1_200));
-    const others = [shared, shared, sharedFor(ims, file, 1_500), sharedFor(ims, file, 1_500)];
+    expect(await Promise.all([shared.get(), sharedFor(ims, file, 5_000).get()])).toEqual(['token-1', 'token-1']);
+    // Fresh for half its 6 s life (the margin is capped there), so stale 3.5 s on.
+    await new Promise(resolve => setTimeout(resolve, 3_500));
+    const others = [shared, shared, sharedFor(ims, file, 5_000), sharedFor(ims, file, 5_000)];
     expect(await Promise.all(others.map(s => s.get()))).toEqual(Array(4).fill('token-2'));
     expect(ims.tokenRequests).toBe(2);
     remove();
