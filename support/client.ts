@@ -103,7 +103,10 @@ export class StorageConnectionsClient {
     return test.step(title, async () => {
       const throttleWaits: number[] = [];
       for (let attempt = 0; ; attempt++) {
-        const response = await this.request.fetch(url, { method, headers, data, failOnStatusCode: false, maxRedirects: 0 });
+        // As bytes: Playwright would quote a string that is not valid JSON, and the malformed bodies
+        // of the 422 checks must reach the server exactly as written.
+        const bytes = data === undefined ? undefined : Buffer.from(data, 'utf8');
+        const response = await this.request.fetch(url, { method, headers, data: bytes, failOnStatusCode: false, maxRedirects: 0 });
         this.requestsSent++;
         const text = await response.text();
         const result: ApiResponse = { method, url, status: response.status(), headers: response.headers(), text, json: parseJson(text), throttleWaits };

@@ -1,0 +1,72 @@
+// The typed client is the one place that sends requests: it must send bodies byte for byte, the
+// recommended Accept header always, the credentials asked for, wait out a 429 by its retry-after,
+// and record each exchange with the credentials redacted.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { test, expect } from '../../support/fixtures';
+import { NO_BODY, raw, RECOMMENDED_ACCEPT, StorageConnectionsClient } from '../../support/client';
+import type { Target } from '../../support/target';
+
+interface Received { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }
+
+/** A server that records what it receives and answers from a script (then 200 `{}`). */
+async function recordingServer(script: { status: number; headers?: Record<string, string> }[] = []) {
+  const received: Received[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', chunk => (body += chunk));
+    req.on('end', () => {
+    received.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+    const next = script.shift() ?? { status: 200 };
+    res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers }).end('{"error":{"code":"RateLimitExceeded","message":"m"}}');
+    });
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const target: Target = {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: 'secret-token-for-client-test', connectionId: 'abc',
+    isEmbeddedMock: false, readMethod: 'GET', original: {}, probeMaxRequests: 0,
+  };
+  return { received, target, close: () => server.close() };
+}
+
+test('bodies are sent byte for byte, with the recommended Accept header and the credentials asked for', async ({ request }, testInfo) => {
+  const server = await recordingServer();
+  const api = new StorageConnectionsClient(request, server.target, testInfo);
+  await api.update('abc', raw('{"displayName": '));
+  await api.update('abc', raw('\ufeff{"a":1}'), { credentials: 'none' });
+  await api.update('abc', { displayName: 'ü' }, { credentials: { authorization: 'Basic eDp5' } });
+  await api.update('abc', NO_BODY);
+  await api.get('a b');
+  server.close();
+  expect(server.received.map(r => r.body)).toEqual(['{"displayName": ', '\ufeff{"a":1}', '{"displayName":"ü"}', '', '']);
+  expect(server.received.map(r => r.headers.accept)).toEqual(Array(5).fill(RECOMMENDED_ACCEPT));
+  expect(server.received.map(r => r.headers.authorization)).toEqual(['Bearer secret-token-for-client-test', undefined, 'Basic eDp5', 'Bearer secret-token-for-client-test', 'Bearer secret-token-for-client-test']);
+  expect(server.received.map(r => `${r.method} ${r.url}`)).toEqual([
+    ...Array(4).fill('PUT /synchronization/imodels/storageconnections/abc'),
+    'GET /synchronization/imodels/storageconnections/a%20b',
+  ]);
+});
+
+test('a 429 outside the probe waits retry-after, shows the wait, and retries', async ({ request }, testInfo) => {
+  const server = await recordingServer([{ status: 429, headers: { 'retry-after': '1' } }]);
+  const api = new StorageConnectionsClient(request, server.target, testInfo);
+  const started = Date.now();
+  const response = await api.update('abc', { displayName: 'x' });
+  server.close();
+  expect(response.status).toBe(200);
+  expect(response.throttleWaits).toEqual([1]);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  expect(server.received).toHaveLength(2);
+  expect(testInfo.annotations).toContainEqual({ type: 'throttled', description: expect.stringContaining('waited retry-after 1 s') });
+});
+
+test('recorded exchanges never hold the token', async ({ request }, testInfo) => {
+  const server = await recordingServer();
+  const api = new StorageConnectionsClient(request, server.target, testInfo);
+  await api.update('abc', { displayName: 'x', accessToken: 'secret-token-for-client-test' });
+  server.close();
+  const recorded = testInfo.attachments.map(a => a.body?.toString() ?? '').join('\n');
+  expect(recorded).toContain('"authorization": "Bearer <redacted>"');
+  expect(recorded).toContain('"accessToken": "<redacted>"');
+  expect(recorded).not.toContain('secret-token-for-client-test');
+});
