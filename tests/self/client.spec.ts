@@ -9,16 +9,16 @@ import type { Target } from '../../support/target';
 
 interface Received { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }
 
-/** A server that records what it receives and answers from a script (then 200 `{}`). */
+/** A server that records what it receives and answers with the scripted statuses, then 200. */
 async function recordingServer(script: { status: number; headers?: Record<string, string> }[] = []) {
   const received: Received[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', chunk => (body += chunk));
     req.on('end', () => {
-    received.push({ method: req.method!, url: req.url!, headers: req.headers, body });
-    const next = script.shift() ?? { status: 200 };
-    res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers }).end('{"error":{"code":"RateLimitExceeded","message":"m"}}');
+      received.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+      const next = script.shift() ?? { status: 200 };
+      res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers }).end('{"error":{"code":"RateLimitExceeded","message":"m"}}');
     });
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
