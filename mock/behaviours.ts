@@ -1,17 +1,25 @@
 // Named behaviours of the embedded mock, chosen at start with MOCK_BEHAVIOUR=<name>:
-//   faults   break the documented contract; the conformance suite must fail on each of them;
-//   variants keep the contract in a way the document allows but the default mock does not; the suite
-//            must pass on each of them.
+//   faults   (mock/faults.ts) break the documented contract; the conformance suite must fail on each;
+//   variants (mock/variants.ts) keep the contract in a way the document allows but the default mock
+//            does not; the suite must pass on each of them.
+import { FAULTS } from './faults';
 import type { Behaviour } from './server';
+import { VARIANTS } from './variants';
 
 export interface NamedBehaviour {
   kind: 'fault' | 'variant';
   /** What it changes, and why that matters. */
   description: string;
   behaviour: Behaviour;
+  /** For a fault: the documented response path it breaks. */
+  path?: 200 | 401 | 404 | 422 | 429;
 }
 
-export const BEHAVIOURS: Record<string, NamedBehaviour> = {};
+function named(kind: NamedBehaviour['kind'], entries: Record<string, Omit<NamedBehaviour, 'kind'>>): [string, NamedBehaviour][] {
+  return Object.entries(entries).map(([name, entry]) => [name, { kind, ...entry }]);
+}
+
+export const BEHAVIOURS: Record<string, NamedBehaviour> = Object.fromEntries([...named('fault', FAULTS), ...named('variant', VARIANTS)]);
 
 export function behaviourNamed(name: string | undefined): NamedBehaviour | undefined {
   if (!name) return undefined;

@@ -1,12 +1,32 @@
 // Where the document is silent (very long or empty names, unusual characters, null, the case of an
 // enum value, unknown or read-only properties), a server may accept (200) or refuse (422). Either is
 // recorded; neither may be a 5xx or break its schema, an accepted update must still be this
-// connection, and read-only properties (id, iModelId, iTwinId) never change through this operation.
+// connection and must carry what was sent (a 200 that silently cuts or rewrites a name claims an update
+// it did not make), and read-only properties (id, iModelId, iTwinId) never change through this operation.
 import crypto from 'node:crypto';
 import { test, expect } from '../../support/fixtures';
 import { connectionOf, expectUnchanged, identityOf, linkProblems, readBack } from '../../support/connection';
-import { raw } from '../../support/client';
+import { raw, RawBody } from '../../support/client';
 import { unknownConnectionId } from '../../support/ids';
+
+/** The update a body carries, as the server would parse it (a byte order mark aside). */
+function sentUpdate(body: unknown): Record<string, unknown> {
+  if (!(body instanceof RawBody)) return (body ?? {}) as Record<string, unknown>;
+  try {
+    return JSON.parse(body.text.replace(/^\ufeff/, '')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The displayNames an accepted update may echo for `sent`: the same string, or its canonical (NFC)
+ * equivalent; a lone surrogate cannot be stored as UTF-8, so U+FFFD in its place is allowed too.
+ */
+function acceptableNames(sent: string): string[] {
+  const replaced = sent.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  return [...new Set([sent, sent.normalize('NFC'), replaced, replaced.normalize('NFC')])];
+}
 
 const bodies: [string, unknown][] = [
   ['an empty update {}', {}],
@@ -36,6 +56,11 @@ test.describe('boundary inputs: 200 or 422, never 5xx', () => {
         const connection = connectionOf(response);
         expect(identityOf(connection), 'an accepted update is still this connection').toEqual({ ...identityOf(target.original), id: target.connectionId });
         expect(linkProblems(connection, target.connectionId)).toEqual([]);
+        const sent = sentUpdate(body);
+        if (typeof sent.displayName === 'string')
+          expect(acceptableNames(sent.displayName), 'an accepted displayName is echoed as sent').toContain(connection.displayName);
+        if (typeof sent.authenticationType === 'string')
+          expect(connection.authenticationType?.toLowerCase(), 'an accepted authenticationType is echoed as sent, up to case').toBe(sent.authenticationType.toLowerCase());
       } else {
         await expectUnchanged(api, target, `after ${name} was refused`);
       }

@@ -1,0 +1,344 @@
+// Faults: each breaks the documented contract in one way, on one response path. The conformance
+// suite must fail on every one of them (the kill matrix in tests/self/ checks that it does, and that a
+// check related to the fault is the one that fails).
+import crypto from 'node:crypto';
+import {
+  bodyObject,
+  connectionResponse,
+  errorCode,
+  isPut,
+  mapConnection,
+  mapResponse,
+  onStatus,
+  perMock,
+  serverError,
+  withAuthorization,
+  withBody,
+  withHeaders,
+  withoutHeader,
+    type Behaviour,
+} from './behaviour-kit';
+import { errorResponse, parseUpdate, type MockResponse } from './operation';
+import type { StoredConnection } from './store';
+
+export interface Fault {
+  /** The response path it breaks. */
+  path: 200 | 401 | 404 | 422 | 429;
+  description: string;
+  behaviour: Behaviour;
+}
+
+/** The valid token, so that a fault can let a request through as if it were authenticated. */
+const authenticated: Behaviour = (request, next, context) => next(withAuthorization(request, `Bearer ${context.token}`));
+
+/** Changes the 200 answers to PUTs: the operation under test is broken, its GET sibling is not. */
+const onPut200 = (change: (response: MockResponse) => MockResponse): Behaviour =>
+  mapResponse(change, (response, request) => response.status === 200 && isPut(request));
+
+const isAscii = (text: string) => /^[\x00-\x7f]*$/.test(text);
+
+export const FAULTS: Record<string, Fault> = {
+  // ---- 200: status, headers, body shape and formats, echoed values, state ----
+  'ok-status-201': {
+    path: 200,
+    description: 'a successful update answers 201 Created instead of 200: clients that check for the documented 200 treat every update as failed',
+    behaviour: onPut200(response => ({ ...response, status: 201 })),
+  },
+  'ok-content-type-text': {
+    path: 200,
+    description: 'the 200 JSON body is labelled text/plain: clients that honour content-type cannot parse the connection',
+    behaviour: onPut200(response => withHeaders(response, { 'content-type': 'text/plain; charset=utf-8' })),
+  },
+  'ok-unwrapped': {
+    path: 200,
+    description: 'the 200 body is the connection itself, not { connection: ... }: every client reading response.connection gets nothing',
+    behaviour: onPut200(response => ({ ...response, body: (response.body as { connection: unknown }).connection })),
+  },
+  'ok-imodelid-not-uuid': {
+    path: 200,
+    description: 'iModelId is echoed as 32 hex digits without hyphens: not the UUID format the model promises, so lookups by id fail',
+    behaviour: onPut200(response => mapConnection(response, c => ({ ...c, iModelId: String(c.iModelId).replace(/-/g, '') }))),
+  },
+  'ok-authtype-lowercase': {
+    path: 200,
+    description: "authenticationType is echoed in lower case ('user'): outside the documented 'User' | 'Service' enum",
+    behaviour: onPut200(response => mapConnection(response, c => ({ ...c, authenticationType: String(c.authenticationType).toLowerCase() }))),
+  },
+  'ok-stale-echo': {
+    path: 200,
+    description: 'the 200 echoes the connection as it was before the update (the write itself happens): clients show stale values',
+    behaviour: (request, next, context) => {
+      const before = request.connectionId === undefined ? undefined : context.store.get(request.connectionId);
+      const response = next();
+      return response.status === 200 && isPut(request) && before ? connectionResponse(before, context) : response;
+    },
+  },
+  'ok-lastrun-other-connection': {
+    path: 200,
+    description: "the lastRun link points at a run of another connection: a client following it reads someone else's run",
+    behaviour: onPut200(response =>
+      mapConnection(response, c => {
+        const links = c._links as Record<string, { href: string }>;
+        const href = links.lastRun?.href.replace(/storageconnections\/[^/]+\//, `storageconnections/${crypto.randomBytes(32).toString('base64url')}/`);
+        return { ...c, _links: { ...links, ...(href && { lastRun: { href } }) } };
+      }),
+    ),
+  },
+  'ok-name-non-ascii-mangled': {
+    path: 200,
+    description: 'non-ASCII characters of displayName are stored and echoed as "?": names in most languages are silently destroyed',
+    behaviour: (request, next) => {
+      const body = bodyObject(request);
+      if (!isPut(request) || typeof body?.displayName !== 'string' || isAscii(body.displayName)) return next();
+      return next(withBody(request, { ...body, displayName: body.displayName.replace(/[^\x00-\x7f]/gu, '?') }));
+    },
+  },
+  'ok-name-truncated': {
+    path: 200,
+    description: 'any displayName is accepted and silently cut to 255 characters: a 200 that claims an update it did not make',
+    behaviour: (request, next) => {
+      const body = bodyObject(request);
+      if (!isPut(request) || typeof body?.displayName !== 'string' || body.displayName.length <= 255) return next();
+      return next(withBody(request, { ...body, displayName: body.displayName.slice(0, 255) }));
+    },
+  },
+  'lost-update': {
+    path: 200,
+    description: 'the update is echoed but never stored: the client is told it succeeded and the change is lost',
+    behaviour: (request, next, context) => {
+      const before = request.connectionId === undefined ? undefined : context.store.get(request.connectionId);
+      const response = next();
+      if (response.status === 200 && isPut(request) && before) context.store.put(before);
+      return response;
+    },
+  },
+  'clobber-omitted-authtype': {
+    path: 200,
+    description: "an update without authenticationType resets it to the default 'User' (replace, not update): an omitted field must keep its value",
+    behaviour: (request, next) => {
+      const body = bodyObject(request);
+      if (!isPut(request) || !body || 'authenticationType' in body || Object.keys(body).length === 0) return next();
+      return next(withBody(request, { ...body, authenticationType: 'User' }));
+    },
+  },
+  'read-only-identity-writable': {
+    path: 200,
+    description: 'iModelId and iTwinId in the body overwrite the stored ones: the update moves the connection to another iModel',
+    behaviour: (request, next, context) => {
+      const response = next();
+      const body = bodyObject(request);
+      if (response.status !== 200 || !isPut(request) || !body || request.connectionId === undefined) return response;
+      const stored = context.store.get(request.connectionId)!;
+      const moved: StoredConnection = {
+        ...stored,
+        ...(typeof body.iModelId === 'string' && { iModelId: body.iModelId }),
+        ...(typeof body.iTwinId === 'string' && { iTwinId: body.iTwinId }),
+      };
+      context.store.put(moved);
+      return connectionResponse(moved, context);
+    },
+  },
+
+  // ---- 401: authentication holes, status, code, order of checks ----
+  'auth-none-accepted': {
+    path: 401,
+    description: 'a request without Authorization is served as if authenticated: anyone can rename any connection',
+    behaviour: (request, next, context) => (request.headers['authorization'] === undefined ? authenticated(request, next, context) : next()),
+  },
+  'auth-any-bearer': {
+    path: 401,
+    description: 'any non-empty Bearer token is accepted without validation: a forged or expired token works',
+    behaviour: (request, next, context) =>
+      /^Bearer \S+/.test(request.headers['authorization'] ?? '') ? authenticated(request, next, context) : next(),
+  },
+  'auth-basic-accepted': {
+    path: 401,
+    description: 'any Basic credentials are accepted: the API takes a scheme it does not document, with no token at all',
+    behaviour: (request, next, context) =>
+      /^Basic /.test(request.headers['authorization'] ?? '') ? authenticated(request, next, context) : next(),
+  },
+  'auth-write-before-reject': {
+    path: 401,
+    description: 'a PUT with bad credentials is applied, then answered 401: the refusal hides an unauthorised write',
+    behaviour: (request, next, context) => {
+      const response = next();
+      if (response.status === 401 && isPut(request)) next(withAuthorization(request, `Bearer ${context.token}`));
+      return response;
+    },
+  },
+  '401-as-403': {
+    path: 401,
+    description: 'bad credentials get 403 Forbidden instead of 401: clients do not know to fetch a new token',
+    behaviour: onStatus([401], response => ({ ...response, status: 403 })),
+  },
+  '401-wrong-code': {
+    path: 401,
+    description: 'a missing Authorization header gets code "Unauthorized" instead of the documented HeaderNotFound',
+    behaviour: onStatus([401], response => (errorCode(response) === 'HeaderNotFound' ? errorResponse(401, 'Unauthorized', 'Access denied.') : response)),
+  },
+  '401-after-lookup': {
+    path: 401,
+    description: 'an unknown id answers 404 before credentials are checked: an oracle of which connections exist, for anyone',
+    behaviour: (request, next, context) => {
+      const unknown = request.connectionId !== undefined && !context.store.has(request.connectionId);
+      const unauthenticated = request.headers['authorization'] !== `Bearer ${context.token}`;
+      return unknown && unauthenticated ? errorResponse(404, 'StorageConnectionNotFound', 'Requested StorageConnection is not available.') : next();
+    },
+  },
+
+  // ---- 404: status, code, body shape, upserts ----
+  '404-wrong-code': {
+    path: 404,
+    description: 'an unknown connection gets code "NotFound" instead of StorageConnectionNotFound: clients matching the code miss it',
+    behaviour: onStatus([404], response => errorResponse(404, 'NotFound', String((response.body as { error: { message: string } }).error.message))),
+  },
+  '404-upsert-creates': {
+    path: 404,
+    description: 'a PUT to an unknown id answers 404 but creates the connection anyway: PUT must never create connections',
+    behaviour: (request, next, context) => {
+      const response = next();
+      const body = bodyObject(request);
+      if (response.status === 404 && isPut(request) && request.connectionId !== undefined && body) {
+        const update = parseUpdate(request.body);
+        context.store.put({
+          id: request.connectionId,
+          iModelId: crypto.randomUUID(),
+          iTwinId: crypto.randomUUID(),
+          displayName: 'created by PUT',
+          authenticationType: 'User',
+          ...('changes' in update && update.changes),
+        });
+      }
+      return response;
+    },
+  },
+  '404-as-422': {
+    path: 404,
+    description: 'an unknown id of the valid shape gets 422 InvalidValue connectionId: clients cannot tell "gone" from "malformed"',
+    behaviour: onStatus([404], response =>
+      errorCode(response) === 'StorageConnectionNotFound'
+        ? errorResponse(422, 'InvalidStorageConnectionRequest', 'Cannot perform operation.', [{ code: 'InvalidValue', message: 'Provided connectionId value is not valid.', target: 'connectionId' }])
+        : response,
+    ),
+  },
+
+  // ---- 422: status, details, partial writes, coercion, server errors on bad bodies ----
+  '422-as-400': {
+    path: 422,
+    description: 'a body that is not JSON gets 400 Bad Request (a framework answering before the handler) instead of the documented 422',
+    behaviour: onStatus([422], (response, request) => (isPut(request) && bodyObject(request) === undefined ? { ...response, status: 400 } : response)),
+  },
+  '422-details-wrong-target': {
+    path: 422,
+    description: 'every 422 detail names target "sourceFiles" (copied from the example): the client cannot tell which field was wrong',
+    behaviour: onStatus([422], response => {
+      const { error } = response.body as { error: { code: string; message: string; details?: object[] } };
+      return { ...response, body: { error: { ...error, details: error.details?.map(detail => ({ ...detail, target: 'sourceFiles' })) } } };
+    }),
+  },
+  '422-partial-write': {
+    path: 422,
+    description: 'a refused update still applies its valid fields: the 422 says nothing changed when something did',
+    behaviour: (request, next, context) => {
+      const response = next();
+      const body = bodyObject(request);
+      if (response.status !== 422 || !isPut(request) || request.connectionId === undefined) return response;
+      const stored = context.store.get(request.connectionId);
+      if (!stored) return response;
+      const partial = body ?? Object.fromEntries([...request.body.matchAll(/"(displayName|authenticationType)"\s*:\s*"([^"]*)"/g)].map(m => [m[1], m[2]]));
+      for (const [key, value] of Object.entries(partial)) {
+        const single = parseUpdate(JSON.stringify({ [key]: value }));
+        if ('changes' in single) context.store.put({ ...context.store.get(request.connectionId)!, ...single.changes });
+      }
+      return response;
+    },
+  },
+  '422-accepts-coerced': {
+    path: 422,
+    description: 'a non-string displayName (42, true, an object) is accepted and stored as its string form instead of refused',
+    behaviour: (request, next) => {
+      const body = bodyObject(request);
+      if (!isPut(request) || !body || !('displayName' in body) || typeof body.displayName === 'string' || body.displayName === null) return next();
+      return next(withBody(request, { ...body, displayName: typeof body.displayName === 'object' ? JSON.stringify(body.displayName) : String(body.displayName) }));
+    },
+  },
+  '422-malformed-500': {
+    path: 422,
+    description: 'malformed JSON makes the server fail with 500 instead of answering 422 InvalidRequestBody',
+    behaviour: onStatus([422], (response, request) => {
+      const details = (response.body as { error: { details?: { code: string }[] } }).error.details ?? [];
+      return isPut(request) && details.some(detail => detail.code === 'InvalidRequestBody') && request.body.trim().startsWith('{')
+        ? serverError()
+        : response;
+    }),
+  },
+
+  // ---- 429: throttling that breaks its contract ----
+  '429-no-retry-after': {
+    path: 429,
+    description: 'a 429 without retry-after: clients cannot know how long to wait and hammer the API or give up',
+    behaviour: onStatus([429], response => withoutHeader(response, 'retry-after')),
+  },
+  '429-retry-after-fraction': {
+    path: 429,
+    description: 'retry-after is "0.5", not the documented whole number of seconds: integer parsers reject it',
+    behaviour: onStatus([429], response => withHeaders(response, { 'retry-after': '0.5' })),
+  },
+  '429-retry-after-lies': {
+    path: 429,
+    description: 'retry-after says 1 s but the client stays throttled for 3 s: a client that waits as told is throttled again',
+    behaviour: (() => {
+      const blockedUntil = perMock(() => ({ at: 0 }));
+      return (request, next, context) => {
+        const state = blockedUntil(context);
+        const authorised = request.headers['authorization'] === `Bearer ${context.token}`;
+        if (authorised && Date.now() < state.at) {
+          const response = errorResponse(429, 'RateLimitExceeded', 'The client sent more requests than allowed by this API for the current tier of the client.');
+          return withHeaders(response, { 'retry-after': '1' });
+        }
+        const response = next();
+        if (response.status === 429) {
+          state.at = Date.now() + 3_000;
+          return withHeaders(response, { 'retry-after': '1' });
+        }
+        return response;
+      };
+    })(),
+  },
+  '429-as-503': {
+    path: 429,
+    description: 'throttling answers 503 Service Unavailable instead of 429: clients take it for an outage, not a rate limit',
+    behaviour: onStatus([429], response => ({ ...response, status: 503 })),
+  },
+  '429-wrong-code': {
+    path: 429,
+    description: 'the 429 code is "Throttled", neither the documented RateLimitExceeded nor the platform\'s TooManyRequests',
+    behaviour: onStatus([429], response => ({ ...response, body: { error: { code: 'Throttled', message: 'Slow down.' } } })),
+  },
+
+  // ---- server errors on odd but legitimate input (they surface on the 200 path) ----
+  '5xx-non-ascii': {
+    path: 200,
+    description: 'a displayName with any non-ASCII character makes the server fail with 500: most of the world cannot name a connection',
+    behaviour: (request, next) => {
+      const body = bodyObject(request);
+      return isPut(request) && typeof body?.displayName === 'string' && !isAscii(body.displayName) ? serverError() : next();
+    },
+  },
+  '5xx-long-name': {
+    path: 200,
+    description: 'a displayName over 1000 characters makes the server fail with 500 instead of refusing it with 422',
+    behaviour: (request, next) => {
+      const body = bodyObject(request);
+      return isPut(request) && typeof body?.displayName === 'string' && body.displayName.length > 1000 ? serverError() : next();
+    },
+  },
+  '5xx-null': {
+    path: 200,
+    description: 'a null displayName or authenticationType makes the server fail with 500 (a null dereference) instead of 422',
+    behaviour: (request, next) => {
+      const body = bodyObject(request);
+      return isPut(request) && body && (body.displayName === null || body.authenticationType === null) ? serverError() : next();
+    },
+  },
+};

@@ -1,0 +1,161 @@
+// Variants: each keeps the documented contract in a way the document (or the platform notes) allows
+// but the default mock does not. The conformance suite must pass on every one of them: a failure is a
+// false alarm, a check stricter than the contract.
+import {
+  bodyObject,
+  connectionResponse,
+  errorCode,
+  isPut,
+  mapConnection,
+  mapResponse,
+  onStatus,
+  perMock,
+  reverseKeys,
+  sleep,
+  withBody,
+  withHeaders,
+  type Behaviour,
+} from './behaviour-kit';
+import { errorResponse, parseUpdate, type MockResponse } from './operation';
+import { RateLimiter } from './rate-limit';
+
+export interface Variant {
+  description: string;
+  behaviour: Behaviour;
+}
+
+const setContentType = (type: string): Behaviour => mapResponse(response => withHeaders(response, { 'content-type': type }));
+
+const CANONICAL_TYPES: Record<string, string> = { user: 'User', service: 'Service' };
+
+const invalidRequest = (details: { code: string; message: string; target?: string }[]) =>
+  errorResponse(422, 'InvalidStorageConnectionRequest', 'Cannot perform operation.', details);
+
+export const VARIANTS: Record<string, Variant> = {
+  'extra-fields': {
+    description: 'the connection carries undocumented fields (a lastModified that changes on every answer, createdDateTime, _links.project): clients must ignore what they do not know',
+    behaviour: onStatus([200], response =>
+      mapConnection(response, c => ({
+        ...c,
+        createdDateTime: '2024-01-02T03:04:05.000Z',
+        lastModified: new Date().toISOString(),
+        _links: { ...(c._links as object), project: { href: `https://api.bentley.com/projects/${String(c.iTwinId)}` } },
+      })),
+    ),
+  },
+  'error-target-null': {
+    description: 'every error and every detail without a target carries "target": null, which the Error model allows (String, null)',
+    behaviour: mapResponse(
+      response => {
+        const { error } = response.body as { error: { details?: { target?: string }[] } };
+        return { ...response, body: { error: { ...error, target: null, ...(error.details && { details: error.details.map(d => ({ target: null, ...d })) }) } } };
+      },
+      response => response.status >= 400 && typeof (response.body as { error?: unknown } | undefined)?.error === 'object',
+    ),
+  },
+  'error-details-absent': {
+    description: '422 answers carry only code and message, no details: the document makes no property of an error required',
+    behaviour: onStatus([422], response => ({ ...response, body: { error: { code: errorCode(response), message: 'Cannot perform operation.' } } })),
+  },
+  'pretty-json-reversed-keys': {
+    description: 'JSON bodies are indented and every object lists its keys in reverse order: JSON has neither layout nor key order',
+    behaviour: mapResponse(response => (typeof response.body === 'object' ? { ...response, body: JSON.stringify(reverseKeys(response.body), null, 4) } : response)),
+  },
+  'vendor-media-type': {
+    description: 'content-type is application/vnd.bentley.itwin-platform.v1+json, the media type the document recommends clients accept',
+    behaviour: setContentType('application/vnd.bentley.itwin-platform.v1+json'),
+  },
+  latency: {
+    description: 'every answer takes 10-30 ms longer: a live target is never instant, and the checks must not depend on timing',
+    behaviour: async (request, next) => {
+      await sleep(10 + Math.floor(Math.random() * 21));
+      return next();
+    },
+  },
+  'throttle-everything': {
+    description: 'a limit of 20 requests per second hits ordinary checks, not only the probe: the suite must wait retry-after (1 s) and go on',
+    behaviour: (() => {
+      const limiter = perMock(() => new RateLimiter({ limit: 20, windowSeconds: 1 }));
+      return (request, next, context) => {
+        const authorization = request.headers['authorization'];
+        if (request.connectionId === undefined || authorization !== `Bearer ${context.token}`) return next();
+        const taken = limiter(context).take(authorization);
+        if (taken.allowed) return next();
+        const response = errorResponse(429, 'RateLimitExceeded', 'The client sent more requests than allowed by this API for the current tier of the client.');
+        return withHeaders(response, { 'retry-after': String(taken.retryAfterSeconds) });
+      };
+    })(),
+  },
+  'authtype-case-insensitive': {
+    description: "authenticationType is matched without case ('user', 'SERVICE') and stored in the documented spelling: the document is silent on case",
+    behaviour: (request, next) => {
+      const body = bodyObject(request);
+      const type = typeof body?.authenticationType === 'string' ? CANONICAL_TYPES[body.authenticationType.toLowerCase()] : undefined;
+      return isPut(request) && body && type ? next(withBody(request, { ...body, authenticationType: type })) : next();
+    },
+  },
+  'empty-displayname-accepted': {
+    description: 'an empty or all-space displayName is accepted and stored as sent: the document gives displayName no minimum length',
+    behaviour: (request, next, context) => {
+      const body = bodyObject(request);
+      if (!isPut(request) || !body || typeof body.displayName !== 'string' || body.displayName.trim() !== '') return next();
+      const { displayName, ...rest } = body;
+      const response = next(withBody(request, rest));
+      if (response.status !== 200 || request.connectionId === undefined) return response;
+      const updated = { ...context.store.get(request.connectionId)!, displayName };
+      context.store.put(updated);
+      return connectionResponse(updated, context);
+    },
+  },
+  'empty-update-refused': {
+    description: 'an update with no property ({}) is refused with 422 instead of accepted as a no-op: the document allows either',
+    behaviour: (request, next, context) => {
+      const body = bodyObject(request);
+      if (!isPut(request) || !body || Object.keys(body).length > 0) return next();
+      const response = next();
+      if (response.status !== 200 || request.connectionId === undefined || !context.store.has(request.connectionId)) return response;
+      return invalidRequest([{ code: 'InvalidRequestBody', message: 'The update sets no property.' }]);
+    },
+  },
+  'never-ran': {
+    description: 'the connection has never run, so it has no lastRun link: the platform notes say such connections exist',
+    behaviour: onStatus([200], response =>
+      mapConnection(response, c => {
+        const { lastRun, ...links } = c._links as Record<string, unknown>;
+        void lastRun;
+        return { ...c, _links: links };
+      }),
+    ),
+  },
+  'body-before-existence': {
+    description: 'the body is validated before the connection is looked up, so an unknown id with a bad body gets 422, not 404',
+    behaviour: (request, next) => {
+      const response = next();
+      if (response.status !== 404 || errorCode(response) !== 'StorageConnectionNotFound' || !isPut(request)) return response;
+      const update = parseUpdate(request.body);
+      return 'details' in update ? invalidRequest(update.details) : response;
+    },
+  },
+  'too-many-requests-code': {
+    description: 'a 429 carries code TooManyRequests, the code other platform pages use, instead of RateLimitExceeded',
+    behaviour: onStatus([429], response => ({ ...response, body: { error: { code: 'TooManyRequests', message: 'Too many requests. Try again later.' } } })),
+  },
+  'rate-limit-headers': {
+    description: 'every answer carries the platform\'s extra rate-limit headers (x-ratelimit-limit, -remaining, -reset), the 429 as well',
+    behaviour: mapResponse((response: MockResponse) =>
+      withHeaders(response, {
+        'x-ratelimit-limit': '60',
+        'x-ratelimit-remaining': response.status === 429 ? '0' : '42',
+        'x-ratelimit-reset': '1',
+        'x-correlation-id': '5e8e2f3a-1b2c-4d5e-8f90-123456789abc',
+      }),
+    ),
+  },
+  'put-only': {
+    description: 'the target serves only the PUT (GET answers 405), so the suite must read connections back with an empty PUT',
+    behaviour: (request, next) =>
+      request.method === 'GET' && request.connectionId !== undefined
+        ? errorResponse(405, 'MethodNotAllowed', 'The requested method is not allowed.')
+        : next(),
+  },
+};
