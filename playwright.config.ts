@@ -4,13 +4,15 @@ import { loadDotEnv, readConfig } from './support/config';
 import { reportPaths } from './support/paths';
 
 // Validate the configuration before any request: one clear line, then stop. Workers re-read this
-// file after each failure; the runner has validated it already, so they skip the work.
-if (!process.env.TEST_WORKER_INDEX) try {
+// file after each failure; their parent, the runner, has validated it already, so they skip the work.
+const VALIDATED_BY = 'CONFORMANCE_CONFIG_VALIDATED_BY';
+if (process.env[VALIDATED_BY] !== String(process.ppid)) try {
   loadDotEnv();
   readConfig();
   // Loaded here only: the mock's behaviours are of no use to a worker.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require('./mock/behaviours') as typeof import('./mock/behaviours')).behaviourNamed(process.env.MOCK_BEHAVIOUR);
+  process.env[VALIDATED_BY] = String(process.pid);
 } catch (error) {
   console.error(`Configuration error: ${(error as Error).message}`);
   process.exit(2);
