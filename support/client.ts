@@ -1,7 +1,9 @@
 // The typed client of Update StorageConnection: the one place that knows the path, the headers, the
 // recording of each exchange (redacted) and the wait-and-retry on 429 outside the rate-limit probe.
 import { test, expect, type APIRequestContext, type TestInfo } from '@playwright/test';
+import { fetchClientCredentialsToken, readCredentialSettings, SharedToken } from './credentials';
 import { redactHeaders, redactText, redactValue } from './redact';
+import { RequestBudget } from './request-budget';
 import { formatViolations, violationsOf } from './schemas';
 import type { Target } from './target';
 
@@ -26,6 +28,8 @@ export interface SendOptions {
   credentials?: Credentials;
   /** Outside the 429 probe a throttled request waits retry-after and is sent again (default true). */
   retryWhenThrottled?: boolean;
+  /** Restoring the connection is never refused for want of budget. */
+  outsideBudget?: boolean;
 }
 
 export interface ApiResponse {
@@ -64,13 +68,25 @@ function authorizationOf(credentials: Credentials, token: string): string | unde
 
 export class StorageConnectionsClient {
   private readonly listeners: ((exchange: Exchange) => void)[] = [];
+  private readonly sharedToken?: SharedToken;
+  private readonly budget?: RequestBudget;
+  /** Extra headers for every request, e.g. a target profile's `Prefer`. */
+  readonly extraHeaders: Record<string, string> = {};
   requestsSent = 0;
 
   constructor(
     private readonly request: APIRequestContext,
     private readonly target: Target,
     private readonly testInfo: TestInfo,
-  ) {}
+  ) {
+    if (target.tokenFile) this.sharedToken = new SharedToken({ file: target.tokenFile, fetchToken: tokenFetcher() });
+    if (target.budget) this.budget = new RequestBudget(target.budget.file, target.budget.limit);
+  }
+
+  /** The run's token: fixed, or with client credentials the shared one, refreshed before it expires. */
+  private async token(): Promise<string> {
+    return this.sharedToken ? this.sharedToken.get() : this.target.token;
+  }
 
   /** Called after every exchange (the fixtures use it to know whether the connection may have changed). */
   onExchange(listener: (exchange: Exchange) => void): void {
@@ -94,8 +110,9 @@ export class StorageConnectionsClient {
   private async send(method: 'GET' | 'PUT', connectionId: string, body: unknown, options: SendOptions): Promise<ApiResponse> {
     const credentials = options.credentials ?? 'token';
     const { data, description } = bodyOf(body);
-    const headers: Record<string, string> = { accept: RECOMMENDED_ACCEPT };
-    const authorization = authorizationOf(credentials, this.target.token);
+    const headers: Record<string, string> = { accept: RECOMMENDED_ACCEPT, ...this.extraHeaders };
+    const token = await this.token();
+    const authorization = authorizationOf(credentials, token);
     if (authorization !== undefined) headers['authorization'] = authorization;
     if (data !== undefined) headers['content-type'] = 'application/json';
     const url = this.urlOf(connectionId);
@@ -106,11 +123,12 @@ export class StorageConnectionsClient {
         // As bytes: Playwright would quote a string that is not valid JSON, and the malformed bodies
         // of the 422 checks must reach the server exactly as written.
         const bytes = data === undefined ? undefined : Buffer.from(data, 'utf8');
+        if (!options.outsideBudget) this.budget?.take();
         const response = await this.request.fetch(url, { method, headers, data: bytes, failOnStatusCode: false, maxRedirects: 0 });
         this.requestsSent++;
         const text = await response.text();
         const result: ApiResponse = { method, url, status: response.status(), headers: response.headers(), text, json: parseJson(text), throttleWaits };
-        await this.record(result, headers, data);
+        await this.record(result, headers, data, token);
         const retry = options.retryWhenThrottled ?? true;
         if (result.status !== 429 || !retry || attempt >= MAX_THROTTLE_RETRIES) {
           for (const listener of this.listeners) listener({ connectionId, method, sentBody: body, credentials, response: result });
@@ -135,8 +153,8 @@ export class StorageConnectionsClient {
   }
 
   /** Attaches the request and the response, redacted, to the step of this exchange. */
-  private async record(response: ApiResponse, sentHeaders: Record<string, string>, data: string | undefined): Promise<void> {
-    const secrets = [this.target.token];
+  private async record(response: ApiResponse, sentHeaders: Record<string, string>, data: string | undefined, token: string): Promise<void> {
+    const secrets = [this.target.token, token];
     const request = {
       method: response.method,
       url: response.url,
@@ -157,6 +175,13 @@ export class StorageConnectionsClient {
 function redactJsonText(text: string, secrets: string[]): unknown {
   const parsed = parseJson(text);
   return parsed !== undefined ? redactValue(parsed) : redactText(text, secrets);
+}
+
+/** How a worker refreshes the shared token: with the run's client credentials, read from the environment. */
+function tokenFetcher() {
+  const settings = readCredentialSettings();
+  if (!settings) throw new Error('a shared token file without IMS_CLIENT_ID/IMS_CLIENT_SECRET in the environment');
+  return () => fetchClientCredentialsToken(settings);
 }
 
 function parseJson(text: string): unknown {

@@ -3,23 +3,37 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
+import { ConfigError } from './config-error';
+import { CREDENTIAL_VARIABLES, readCredentialSettings, type CredentialSettings } from './credentials';
+import { PROFILES, type ProfileName } from './profiles';
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 export interface SuiteConfig {
-  /** Target base URL without a trailing slash; undefined means "start the embedded mock". */
+  /** Target base URL without a trailing slash; undefined means "start the embedded mock" (or Prism, with that profile). */
   baseUrl?: string;
+  /** A token given as it is (API_ACCESS_TOKEN) ... */
   accessToken?: string;
-  connectionId?: string;
+  /** ... or client credentials to obtain one (IMS_*). */
+  credentials?: CredentialSettings;
+  /** Connections the suite may update: one per shard of a sharded run. */
+  connectionIds?: string[];
   /** Most requests the 429 probe may send; 0 turns it off. Undefined: the default for the target. */
   probeMaxRequests?: number;
+  /** Most requests the whole run may send, the probe's included. Undefined: the default for the target. */
+  requestBudget?: number;
+  /** What kind of stand-in the target is (support/profiles.ts), if not the real API or the embedded mock. */
+  profile?: ProfileName;
 }
 
-const KNOWN = ['API_BASE_URL', 'API_ACCESS_TOKEN', 'STORAGE_CONNECTION_ID', 'RATE_LIMIT_PROBE_MAX_REQUESTS'];
+const KNOWN = [
+  'API_BASE_URL', 'API_ACCESS_TOKEN', 'STORAGE_CONNECTION_ID', 'RATE_LIMIT_PROBE_MAX_REQUESTS', 'CONFORMANCE_REQUEST_BUDGET', 'TARGET_PROFILE',
+  ...CREDENTIAL_VARIABLES,
+];
 /** Default bound of the 429 probe against the embedded mock (its limit is far lower, see mock/). */
 export const MOCK_PROBE_MAX_REQUESTS = 400;
+/** Default request budget of a run against a live target, besides the probe's own bound. */
+export const LIVE_REQUEST_BUDGET = 300;
 
 /**
  * Checks the shape of a .env file line by line (dotenv silently skips lines it cannot read, which
@@ -63,17 +77,34 @@ function parseBaseUrl(raw: string): string {
 }
 
 function parseToken(raw: string | undefined): string {
-  if (!raw) throw new ConfigError('API_ACCESS_TOKEN is not set but API_BASE_URL is: set it to a bearer token for the target (without the word Bearer).');
+  if (!raw) throw new ConfigError('API_ACCESS_TOKEN is not set but API_BASE_URL is: set it to a bearer token for the target (without the word Bearer), or set IMS_CLIENT_ID and IMS_CLIENT_SECRET to obtain one.');
   if (/^bearer\s/i.test(raw)) throw new ConfigError('API_ACCESS_TOKEN starts with "Bearer": set it to the token alone, without the word Bearer.');
   if (/\s/.test(raw)) throw new ConfigError('API_ACCESS_TOKEN contains white space: set it to the token alone, on one line.');
   return raw;
 }
 
-function parseConnectionId(raw: string | undefined): string {
+function parseConnectionIds(raw: string | undefined): string[] {
   if (!raw) throw new ConfigError('STORAGE_CONNECTION_ID is not set but API_BASE_URL is: set it to the id of a connection the suite may update (it is restored afterwards).');
-  if (!/^[A-Za-z0-9_-]+$/.test(raw))
-    throw new ConfigError(`STORAGE_CONNECTION_ID "${raw}" is not a connection id (letters, digits, - and _ only): copy the id from the connection's URL.`);
-  return raw;
+  const ids = raw.split(',').map(id => id.trim());
+  for (const id of ids) {
+    if (!/^[A-Za-z0-9_-]+$/.test(id))
+      throw new ConfigError(`STORAGE_CONNECTION_ID "${raw}" is not a connection id or a comma-separated list of them (letters, digits, - and _ only): copy the id from the connection's URL.`);
+  }
+  if (new Set(ids).size !== ids.length) throw new ConfigError('STORAGE_CONNECTION_ID names a connection twice: set it to distinct ids, one connection per shard.');
+  return ids;
+}
+
+function parseBudget(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 1_000_000)
+    throw new ConfigError(`CONFORMANCE_REQUEST_BUDGET "${raw}" is not a whole number from 1 to 1000000: set it to the most requests the run may send.`);
+  return Number(raw);
+}
+
+function parseProfile(raw: string | undefined): ProfileName | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!(raw in PROFILES)) throw new ConfigError(`TARGET_PROFILE "${raw}" is not a known profile: set it to one of ${Object.keys(PROFILES).join(', ')}, or unset it.`);
+  return raw as ProfileName;
 }
 
 function parseProbeMax(raw: string | undefined): number | undefined {
@@ -86,17 +117,24 @@ function parseProbeMax(raw: string | undefined): number | undefined {
 /** Validates the environment; throws ConfigError with a one-line message on the first bad value. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
   const probeMaxRequests = parseProbeMax(env.RATE_LIMIT_PROBE_MAX_REQUESTS);
+  const requestBudget = parseBudget(env.CONFORMANCE_REQUEST_BUDGET);
+  const profile = parseProfile(env.TARGET_PROFILE);
+  const credentials = readCredentialSettings(env);
   if (!env.API_BASE_URL) {
-    for (const name of ['API_ACCESS_TOKEN', 'STORAGE_CONNECTION_ID'] as const) {
-      if (env[name]) throw new ConfigError(`${name} is set but API_BASE_URL is not: set API_BASE_URL to the target, or unset ${name} to use the embedded mock.`);
+    for (const name of ['API_ACCESS_TOKEN', 'STORAGE_CONNECTION_ID', 'IMS_CLIENT_ID'] as const) {
+      if (env[name]) throw new ConfigError(`${name} is set but API_BASE_URL is not: set API_BASE_URL to the target, or unset ${name} to use the embedded ${profile ?? 'mock'}.`);
     }
-    return { probeMaxRequests };
+    return { probeMaxRequests, requestBudget, profile };
   }
+  if (credentials && env.API_ACCESS_TOKEN)
+    throw new ConfigError('API_ACCESS_TOKEN and IMS_CLIENT_ID are both set: unset one of them (a token, or client credentials to obtain one).');
   return {
     baseUrl: parseBaseUrl(env.API_BASE_URL),
-    accessToken: parseToken(env.API_ACCESS_TOKEN),
-    connectionId: parseConnectionId(env.STORAGE_CONNECTION_ID),
+    ...(credentials ? { credentials } : { accessToken: parseToken(env.API_ACCESS_TOKEN) }),
+    connectionIds: parseConnectionIds(env.STORAGE_CONNECTION_ID),
     probeMaxRequests,
+    requestBudget,
+    profile,
   };
 }
 

@@ -29,6 +29,12 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Extra Playwright arguments, e.g. ['--grep', '404']. */
   args?: string[];
+  /**
+   * Stop after this many failed tests (Playwright's --max-failures). Each failure costs a worker
+   * restart, so a run against a broken server is much slower than a passing one; the kill matrix
+   * caps it, since the first failures are enough to show which checks caught the fault.
+   */
+  maxFailures?: number;
   /** 'json' (fast, the default) or 'configured' (the reporters of playwright.config.ts, via npm run conformance). */
   reporters?: 'json' | 'configured';
 }
@@ -63,9 +69,10 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRu
   fs.mkdirSync(reports.root, { recursive: true });
   const jsonFile = path.join(reports.root, 'results.json');
   const json = (options.reporters ?? 'json') === 'json';
+  const args = [...(options.maxFailures ? [`--max-failures=${options.maxFailures}`] : []), ...(options.args ?? [])];
   const command = json
-    ? [process.execPath, PLAYWRIGHT_CLI, 'test', '--reporter=json', ...(options.args ?? [])]
-    : ['npm', 'run', '--silent', 'conformance', '--', ...(options.args ?? [])];
+    ? [process.execPath, PLAYWRIGHT_CLI, 'test', '--reporter=json', ...args]
+    : ['npm', 'run', '--silent', 'conformance', '--', ...args];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     API_BASE_URL: '',

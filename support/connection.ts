@@ -117,7 +117,7 @@ export class StateTracker {
 export async function restoreOriginal(api: StorageConnectionsClient, target: Target): Promise<void> {
   const original = mutableState(target.original);
   const body = Object.fromEntries(Object.entries(original).filter(([, value]) => value !== undefined));
-  const response = await api.update(target.connectionId, body);
+  const response = await api.update(target.connectionId, body, { outsideBudget: true });
   expect(response.status, 'restoring the connection to its original state').toBe(200);
   expect(mutableState(connectionOf(response)), 'the restored connection').toEqual(original);
 }

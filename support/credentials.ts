@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError } from './config';
+import { ConfigError } from './config-error';
 
 export class CredentialsError extends Error {
   override name = 'CredentialsError';

@@ -1,16 +1,24 @@
 // Runs once per run, before any test: chooses the target (the embedded mock unless API_BASE_URL is
-// set), finds how the connection can be read back, remembers its original state, and returns the
-// teardown that puts that state back and stops the mock, whether the tests passed or not.
+// set; Prism with TARGET_PROFILE=prism), obtains the token, finds how the connection can be read back,
+// remembers its original state (on a live target also in a record file, and restores a record left by
+// a run that never finished), says what it is about to do, and returns the teardown that puts the
+// state back and stops what it started, whether the tests passed or not.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
+import { request as playwrightRequest, type APIRequestContext, type FullConfig } from '@playwright/test';
 import { behaviourNamed } from '../mock/behaviours';
 import { StorageConnectionMock } from '../mock/server';
 import { AUTHENTICATION_TYPES } from './connection';
 import { CONNECTIONS_PATH, MAX_RETRY_AFTER_SECONDS, RECOMMENDED_ACCEPT } from './client';
-import { MOCK_PROBE_MAX_REQUESTS, readConfig } from './config';
+import { LIVE_REQUEST_BUDGET, MOCK_PROBE_MAX_REQUESTS, readConfig, type SuiteConfig } from './config';
+import { createTokenFile, CredentialsError, fetchClientCredentialsToken, SharedToken, TOKEN_FILE_VARIABLE } from './credentials';
 import { environmentOf, writeAllureEnvironment } from './environment';
 import { reportPaths } from './paths';
+import { PROFILES } from './profiles';
+import { startPrism } from './prism';
+import { RequestBudget } from './request-budget';
+import { readRecord, removeRecord, writeRecord } from './state-record';
 import { publishTarget, type Connection, type ReadMethod, type Target } from './target';
 
 class SetupError extends Error {}
@@ -22,7 +30,7 @@ async function send(context: APIRequestContext, target: Pick<Target, 'baseUrl' |
     const response = await context.fetch(url, {
       method,
       headers: { accept: RECOMMENDED_ACCEPT, authorization: `Bearer ${target.token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-      data: body === undefined ? undefined : JSON.stringify(body),
+      data: body === undefined ? undefined : Buffer.from(JSON.stringify(body)),
       failOnStatusCode: false,
       maxRedirects: 0,
     });
@@ -69,62 +77,122 @@ async function discover(context: APIRequestContext, target: Pick<Target, 'baseUr
   );
 }
 
-async function restore(context: APIRequestContext, target: Target): Promise<string> {
-  const wanted = { displayName: target.original.displayName, authenticationType: target.original.authenticationType };
-  const { readMethod } = target;
-  const current = readMethod === 'none' ? undefined : await send(context, target, readMethod, readMethod === 'PUT' ? {} : undefined);
+type Where = Pick<Target, 'baseUrl' | 'token' | 'connectionId'>;
+type State = Pick<Connection, 'displayName' | 'authenticationType'>;
+const stateOf = (connection: Connection): State => ({ displayName: connection.displayName, authenticationType: connection.authenticationType });
+
+/** Puts `wanted` back unless the connection already has it; says which. */
+async function restore(context: APIRequestContext, where: Where, readMethod: ReadMethod, wanted: State): Promise<'unchanged' | 'restored'> {
+  const current = readMethod === 'none' ? undefined : await send(context, where, readMethod, readMethod === 'PUT' ? {} : undefined);
   const state = current?.status === 200 ? connectionIn(current.json) : undefined;
-  if (state && state.displayName === wanted.displayName && state.authenticationType === wanted.authenticationType)
-    return 'the connection is in its original state';
-  const put = await send(context, target, 'PUT', wanted);
+  if (state && state.displayName === wanted.displayName && state.authenticationType === wanted.authenticationType) return 'unchanged';
+  const put = await send(context, where, 'PUT', wanted);
   const echoed = put.status === 200 ? connectionIn(put.json) : undefined;
-  if (echoed?.displayName === wanted.displayName && echoed?.authenticationType === wanted.authenticationType)
-    return 'the connection was restored to its original state';
-  throw new SetupError(`could not restore connection ${target.connectionId} (PUT answered ${put.status}): set it back by hand to ${JSON.stringify(wanted)}.`);
+  if (echoed?.displayName === wanted.displayName && echoed?.authenticationType === wanted.authenticationType) return 'restored';
+  throw new SetupError(`could not restore connection ${where.connectionId} (PUT answered ${put.status}): set it back by hand to ${JSON.stringify(wanted)}.`);
 }
 
-export default async function globalSetup(): Promise<() => Promise<void>> {
+/** The connection this run (or this shard of it) may change: one per shard, so shards never race. */
+function connectionFor(ids: string[], shard: FullConfig['shard']): string {
+  if (!shard || shard.total === 1) return ids[0]!;
+  if (ids.length < shard.total)
+    throw new SetupError(`this is shard ${shard.current} of ${shard.total} but STORAGE_CONNECTION_ID names ${ids.length} connection(s): give one per shard, comma-separated, so shards never change the same connection at once.`);
+  return ids[shard.current - 1]!;
+}
+
+interface Started {
+  where: Where;
+  isEmbeddedMock: boolean;
+  tokenFile?: string;
+  stop: () => Promise<void>;
+}
+
+/** Starts the embedded mock (or Prism, for that profile) when no target is given; gets the token. */
+async function startTarget(settings: SuiteConfig, shard: FullConfig['shard']): Promise<Started> {
+  if (settings.baseUrl) {
+    const connectionId = connectionFor(settings.connectionIds!, shard);
+    if (!settings.credentials) return { where: { baseUrl: settings.baseUrl, token: settings.accessToken!, connectionId }, isEmbeddedMock: false, stop: async () => {} };
+    const { file, remove } = createTokenFile();
+    const credentials = settings.credentials;
+    const token = await new SharedToken({ file, fetchToken: () => fetchClientCredentialsToken(credentials) }).get();
+    process.env[TOKEN_FILE_VARIABLE] = file;
+    return { where: { baseUrl: settings.baseUrl, token, connectionId }, isEmbeddedMock: false, tokenFile: file, stop: async () => remove() };
+  }
+  if (settings.profile === 'prism') {
+    const prism = await startPrism();
+    const { env } = PROFILES.prism;
+    return { where: { baseUrl: prism.url, token: env.API_ACCESS_TOKEN, connectionId: env.STORAGE_CONNECTION_ID }, isEmbeddedMock: false, stop: prism.stop };
+  }
+  const mock = await StorageConnectionMock.create({ behaviour: behaviourNamed(process.env.MOCK_BEHAVIOUR)?.behaviour });
+  return {
+    where: { baseUrl: mock.url, token: mock.token, connectionId: mock.connectionId },
+    isEmbeddedMock: true,
+    stop: async () => {
+      const { mockRequests } = reportPaths();
+      fs.mkdirSync(path.dirname(mockRequests), { recursive: true });
+      fs.writeFileSync(mockRequests, JSON.stringify({ requests: mock.requestCount.total }) + '\n');
+      console.log(`The embedded mock received ${mock.requestCount.total} requests.`);
+      await mock.stop();
+    },
+  };
+}
+
+export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
   const settings = readConfig();
-  const mock = settings.baseUrl
-    ? undefined
-    : await StorageConnectionMock.create({ behaviour: behaviourNamed(process.env.MOCK_BEHAVIOUR)?.behaviour });
   const context = await playwrightRequest.newContext();
+  let started: Started | undefined;
   try {
-    const where = {
-      baseUrl: settings.baseUrl ?? mock!.url,
-      token: settings.accessToken ?? mock!.token,
-      connectionId: settings.connectionId ?? mock!.connectionId,
-    };
-    const { readMethod, original } = await discover(context, where);
+    started = await startTarget(settings, config.shard);
+    const { where, isEmbeddedMock } = started;
+    const live = !isEmbeddedMock && !settings.profile;
+    const discovered = await discover(context, where);
+    const { readMethod } = discovered;
+    let { original } = discovered;
+    const record = live ? readRecord(where.baseUrl, where.connectionId) : undefined;
+    if (record) {
+      const outcome = await restore(context, where, readMethod, record.original);
+      console.log(`Recovered: the run of ${record.startedAt} did not finish; connection ${where.connectionId} ${outcome === 'restored' ? 'was restored to' : 'already had'} its recorded original state.`);
+      original = { ...original, ...record.original };
+    }
+    const probeMaxRequests = settings.probeMaxRequests ?? (isEmbeddedMock ? MOCK_PROBE_MAX_REQUESTS : 0);
+    const limit = settings.requestBudget ?? (isEmbeddedMock ? undefined : LIVE_REQUEST_BUDGET + probeMaxRequests);
+    const budget = limit ? RequestBudget.create(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-budget-')), 'requests'), limit) : undefined;
     const target: Target = {
       ...where,
-      isEmbeddedMock: !!mock,
+      tokenFile: started.tokenFile,
+      isEmbeddedMock,
+      profile: settings.profile,
       readMethod,
       original,
-      probeMaxRequests: settings.probeMaxRequests ?? (mock ? MOCK_PROBE_MAX_REQUESTS : 0),
+      probeMaxRequests,
+      budget: budget && { file: budget.file, limit: budget.limit },
     };
     publishTarget(target);
     writeAllureEnvironment(reportPaths().allureResults, environmentOf(target, process.env.MOCK_BEHAVIOUR));
-    const behaviour = mock && process.env.MOCK_BEHAVIOUR ? ` (behaviour ${process.env.MOCK_BEHAVIOUR})` : '';
-    console.log(`Target: ${mock ? `embedded mock${behaviour} at ` : ''}${target.baseUrl}, connection ${target.connectionId} (read back with ${readMethod}); 429 probe ${target.probeMaxRequests ? `on, at most ${target.probeMaxRequests} requests` : 'off'}.`);
+    const kind = isEmbeddedMock ? `embedded mock${process.env.MOCK_BEHAVIOUR ? ` (behaviour ${process.env.MOCK_BEHAVIOUR})` : ''} at ` : settings.profile ? `${settings.profile} at ` : '';
+    console.log(`Target: ${kind}${target.baseUrl}, connection ${target.connectionId} (read back with ${readMethod}); 429 probe ${probeMaxRequests ? `on, at most ${probeMaxRequests} requests` : 'off'}.`);
+    if (live) {
+      const file = writeRecord({ baseUrl: where.baseUrl, connectionId: where.connectionId, original: stateOf(original), startedAt: new Date().toISOString(), pid: process.pid });
+      console.log(
+        `Live target: this run will update connection ${where.connectionId} and restore it to ${JSON.stringify(stateOf(original))} at the end; ` +
+          `it sends at most ${limit} requests (CONFORMANCE_REQUEST_BUDGET), the 429 probe ${probeMaxRequests ? `included, at most ${probeMaxRequests}` : 'off'}. ` +
+          `The original state is recorded in ${path.relative(process.cwd(), file)} until it is restored.`,
+      );
+    }
     return async () => {
       try {
-        console.log(`Teardown: ${await restore(context, target)}.`);
-        if (mock) {
-          const { mockRequests } = reportPaths();
-          fs.mkdirSync(path.dirname(mockRequests), { recursive: true });
-          fs.writeFileSync(mockRequests, JSON.stringify({ requests: mock.requestCount.total }) + '\n');
-          console.log(`The embedded mock received ${mock.requestCount.total} requests.`);
-        }
+        const outcome = await restore(context, where, readMethod, stateOf(original));
+        console.log(`Teardown: the connection ${outcome === 'restored' ? 'was restored to' : 'is in'} its original state${budget ? `; ${budget.used} of ${limit} budgeted requests sent` : ''}.`);
+        if (live) removeRecord(where.baseUrl, where.connectionId);
       } finally {
         await context.dispose();
-        await mock?.stop();
+        await started?.stop();
       }
     };
   } catch (error) {
     await context.dispose();
-    await mock?.stop();
-    const message = error instanceof SetupError
+    await started?.stop();
+    const message = error instanceof SetupError || error instanceof CredentialsError
       ? error.message
       : `the target could not be reached (${String((error as Error).message).split('\n')[0]}): check API_BASE_URL.`;
     console.error(`Setup error: ${message}`);

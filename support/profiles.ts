@@ -55,7 +55,7 @@ export const PROFILES = {
       /^no Authorization header gets the documented HeaderNotFound code$/,
       /^a body that is not an object \(.+\) gets 422$/,
       /^an empty body gets 422$/,
-      /^(?!a body with a UTF-8 byte order mark).+ is accepted or refused cleanly$/,
+      /^(an empty update \{\}|a null displayName|a lower-case authenticationType|an upper-case authenticationType|a null authenticationType) is accepted or refused cleanly$/,
       /^read-only properties in the body never change the connection's identity$/,
     ],
     preferRules: [
@@ -104,6 +104,10 @@ export const PROFILES = {
       {
         pattern: /^a burst is throttled with retry-after, and waiting it out is enough$/,
         reason: 'Prism never throttles by itself; Prefer: code=429 throttles every request, so recovery after retry-after cannot be shown.',
+      },
+      {
+        pattern: /^(an empty displayName|a displayName .+|an unknown property) is accepted or refused cleanly$/,
+        reason: `${STATELESS}: an accepted displayName must be echoed as sent, which a static example cannot do.`,
       },
       { pattern: /^a body with a UTF-8 byte order mark is accepted or refused cleanly$/, reason: `${NOT_JSON} (JSON with a BOM is not JSON to Prism's parser).` },
       { pattern: /^an unknown id with a malformed body gets 404 or 422$/, reason: `${NOT_JSON}.` },

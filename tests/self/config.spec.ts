@@ -23,6 +23,10 @@ const invalid: [string, NodeJS.ProcessEnv, string][] = [
   ['a probe bound that is not a number', { RATE_LIMIT_PROBE_MAX_REQUESTS: 'lots' }, 'RATE_LIMIT_PROBE_MAX_REQUESTS'],
   ['a negative probe bound', { RATE_LIMIT_PROBE_MAX_REQUESTS: '-1' }, 'RATE_LIMIT_PROBE_MAX_REQUESTS'],
   ['a token without a target', { API_ACCESS_TOKEN: 'abc' }, 'API_ACCESS_TOKEN'],
+  ['a connection named twice', { ...LIVE, STORAGE_CONNECTION_ID: 'abc,abc' }, 'STORAGE_CONNECTION_ID'],
+  ['a request budget of zero', { CONFORMANCE_REQUEST_BUDGET: '0' }, 'CONFORMANCE_REQUEST_BUDGET'],
+  ['an unknown target profile', { TARGET_PROFILE: 'dredd' }, 'TARGET_PROFILE'],
+  ['a token and client credentials at once', { ...LIVE, IMS_CLIENT_ID: 'id', IMS_CLIENT_SECRET: 'secret' }, 'API_ACCESS_TOKEN'],
 ];
 
 test.describe('readConfig', () => {
@@ -38,17 +42,21 @@ test.describe('readConfig', () => {
   }
 
   test('a valid live configuration is read, with the trailing slash dropped and the probe off by default', () => {
-    expect(readConfig({ ...LIVE, API_BASE_URL: 'https://dev-api.bentley.com/' })).toEqual({ ...toConfig(LIVE), baseUrl: 'https://dev-api.bentley.com', probeMaxRequests: undefined });
+    expect(readConfig({ ...LIVE, API_BASE_URL: 'https://dev-api.bentley.com/' })).toEqual({ ...toConfig(LIVE), baseUrl: 'https://dev-api.bentley.com' });
   });
 
   test('no target means the embedded mock', () => {
-    expect(readConfig({})).toEqual({ probeMaxRequests: undefined });
-    expect(readConfig({ RATE_LIMIT_PROBE_MAX_REQUESTS: '0' })).toEqual({ probeMaxRequests: 0 });
+    expect(readConfig({})).toEqual({});
+    expect(readConfig({ RATE_LIMIT_PROBE_MAX_REQUESTS: '0', CONFORMANCE_REQUEST_BUDGET: '50', TARGET_PROFILE: 'prism' })).toEqual({ probeMaxRequests: 0, requestBudget: 50, profile: 'prism' });
+  });
+
+  test('one connection per shard may be given, comma-separated', () => {
+    expect(readConfig({ ...LIVE, STORAGE_CONNECTION_ID: 'aaa, bbb' }).connectionIds).toEqual(['aaa', 'bbb']);
   });
 });
 
 function toConfig(env: typeof LIVE) {
-  return { baseUrl: env.API_BASE_URL, accessToken: env.API_ACCESS_TOKEN, connectionId: env.STORAGE_CONNECTION_ID };
+  return { baseUrl: env.API_BASE_URL, accessToken: env.API_ACCESS_TOKEN, connectionIds: [env.STORAGE_CONNECTION_ID] };
 }
 
 test.describe('.env files', () => {
