@@ -59,11 +59,6 @@ export const FAULTS: Record<string, Fault> = {
     description: 'iModelId is echoed as 32 hex digits without hyphens: not the UUID format the model promises, so lookups by id fail',
     behaviour: onPut200(response => mapConnection(response, c => ({ ...c, iModelId: String(c.iModelId).replace(/-/g, '') }))),
   },
-  'ok-authtype-lowercase': {
-    path: 200,
-    description: "authenticationType is echoed in lower case ('user'): outside the documented 'User' | 'Service' enum",
-    behaviour: onPut200(response => mapConnection(response, c => ({ ...c, authenticationType: String(c.authenticationType).toLowerCase() }))),
-  },
   'ok-stale-echo': {
     path: 200,
     description: 'the 200 echoes the connection as it was before the update (the write itself happens): clients show stale values',
@@ -253,15 +248,6 @@ export const FAULTS: Record<string, Fault> = {
       return response;
     },
   },
-  '422-accepts-coerced': {
-    path: 422,
-    description: 'a non-string displayName (42, true, an object) is accepted and stored as its string form instead of refused',
-    behaviour: (request, next) => {
-      const body = bodyObject(request);
-      if (!isPut(request) || !body || !('displayName' in body) || typeof body.displayName === 'string' || body.displayName === null) return next();
-      return next(withBody(request, { ...body, displayName: typeof body.displayName === 'object' ? JSON.stringify(body.displayName) : String(body.displayName) }));
-    },
-  },
   '422-malformed-500': {
     path: 422,
     description: 'malformed JSON makes the server fail with 500 instead of answering 422 InvalidRequestBody',
@@ -309,11 +295,6 @@ export const FAULTS: Record<string, Fault> = {
     path: 429,
     description: 'throttling answers 503 Service Unavailable instead of 429: clients take it for an outage, not a rate limit',
     behaviour: onStatus([429], response => ({ ...response, status: 503 })),
-  },
-  '429-wrong-code': {
-    path: 429,
-    description: 'the 429 code is "Throttled", neither the documented RateLimitExceeded nor the platform\'s TooManyRequests',
-    behaviour: onStatus([429], response => ({ ...response, body: { error: { code: 'Throttled', message: 'Slow down.' } } })),
   },
 
   // ---- server errors on odd but legitimate input (they surface on the 200 path) ----

@@ -43,19 +43,17 @@ export const VARIANTS: Record<string, Variant> = {
       })),
     ),
   },
-  'error-target-null': {
-    description: 'every error and every detail without a target carries "target": null, which the Error model allows (String, null)',
+  'sparse-errors': {
+    description: 'errors carry "target": null (top level, and in details without a target) and 422s carry no details at all: the Error model allows null targets and requires no property',
     behaviour: mapResponse(
-      response => {
-        const { error } = response.body as { error: { details?: { target?: string }[] } };
+      (response, request) => {
+        const { error } = response.body as { error: { code: string; message: string; details?: { target?: string }[] } };
+        // 422s to PUTs with a JSON object body lose their details; the others keep them, with null targets.
+        if (response.status === 422 && bodyObject(request) !== undefined) return { ...response, body: { error: { code: error.code, message: error.message, target: null } } };
         return { ...response, body: { error: { ...error, target: null, ...(error.details && { details: error.details.map(d => ({ target: null, ...d })) }) } } };
       },
       response => response.status >= 400 && typeof (response.body as { error?: unknown } | undefined)?.error === 'object',
     ),
-  },
-  'error-details-absent': {
-    description: '422 answers carry only code and message, no details: the document makes no property of an error required',
-    behaviour: onStatus([422], response => ({ ...response, body: { error: { code: errorCode(response), message: 'Cannot perform operation.' } } })),
   },
   'pretty-json-reversed-keys': {
     description: 'JSON bodies are indented and every object lists its keys in reverse order: JSON has neither layout nor key order',
@@ -136,14 +134,10 @@ export const VARIANTS: Record<string, Variant> = {
       return 'details' in update ? invalidRequest(update.details) : response;
     },
   },
-  'too-many-requests-code': {
-    description: 'a 429 carries code TooManyRequests, the code other platform pages use, instead of RateLimitExceeded',
-    behaviour: onStatus([429], response => ({ ...response, body: { error: { code: 'TooManyRequests', message: 'Too many requests. Try again later.' } } })),
-  },
-  'rate-limit-headers': {
-    description: 'every answer carries the platform\'s extra rate-limit headers (x-ratelimit-limit, -remaining, -reset), the 429 as well',
+  'platform-throttling': {
+    description: 'every answer carries extra platform headers (x-ratelimit-*, x-correlation-id) and a 429 has code TooManyRequests, the code other platform pages use',
     behaviour: mapResponse((response: MockResponse) =>
-      withHeaders(response, {
+      withHeaders(response.status === 429 ? { ...response, body: { error: { code: 'TooManyRequests', message: 'Too many requests. Try again later.' } } } : response, {
         'x-ratelimit-limit': '60',
         'x-ratelimit-remaining': response.status === 429 ? '0' : '42',
         'x-ratelimit-reset': '1',

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { CREDENTIAL_VARIABLES } from './credentials';
 import { PROJECT_ROOT, reportPaths } from './paths';
 
 export interface TestVerdict {
@@ -27,6 +28,8 @@ export interface RunOptions {
   reportsDir: string;
   behaviour?: string;
   env?: Record<string, string>;
+  /** Called once the run has started, with a way to send a signal to all of its processes. */
+  onStart?: (run: { signal: (name: NodeJS.Signals) => void }) => void;
   /** Extra Playwright arguments, e.g. ['--grep', '404']. */
   args?: string[];
   /**
@@ -79,17 +82,23 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRu
     API_ACCESS_TOKEN: '',
     STORAGE_CONNECTION_ID: '',
     RATE_LIMIT_PROBE_MAX_REQUESTS: '',
+    CONFORMANCE_REQUEST_BUDGET: '',
+    TARGET_PROFILE: '',
+    ...Object.fromEntries(CREDENTIAL_VARIABLES.map(name => [name, ''])),
     MOCK_BEHAVIOUR: options.behaviour ?? '',
     CONFORMANCE_REPORTS_DIR: reports.root,
+    CONFORMANCE_STATE_DIR: path.join(reports.root, 'state'),
     PLAYWRIGHT_JSON_OUTPUT_NAME: jsonFile,
     FORCE_COLOR: '0',
     ...options.env,
   };
   const started = Date.now();
-  const child = spawn(command[0]!, command.slice(1), { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // In a process group of its own, so that a test can interrupt the whole run as Ctrl-C or a kill would.
+  const child = spawn(command[0]!, command.slice(1), { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout.on('data', chunk => (output += chunk));
   child.stderr.on('data', chunk => (output += chunk));
+  options.onStart?.({ signal: name => process.kill(-child.pid!, name) });
   const exitCode = await new Promise<number>(resolve => child.on('close', code => resolve(code ?? 1)));
   const wallMs = Date.now() - started;
   const tests: TestVerdict[] = [];

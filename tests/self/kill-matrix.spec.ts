@@ -1,0 +1,29 @@
+// The suite's detection power as a test: every fault of the mock must be caught by a check related to
+// it, and every variant (a server that keeps the contract differently) must pass. Prints the matrix
+// and writes reports/kill-matrix.md, whatever the outcome.
+import { test, expect } from '../../support/fixtures';
+import { BEHAVIOURS } from '../../mock/behaviours';
+import { defaultConcurrency, DETECTED_BY, runMatrix, toMarkdown, writeMatrix } from './kill-matrix';
+
+test('every fault has related checks to look for, and only faults do', () => {
+  const faults = Object.keys(BEHAVIOURS).filter(name => BEHAVIOURS[name]!.kind === 'fault');
+  expect(Object.keys(DETECTED_BY).sort()).toEqual(faults.sort());
+  expect(faults.length, 'at least 25 faults').toBeGreaterThanOrEqual(25);
+  expect(Object.keys(BEHAVIOURS).length - faults.length, 'at least 8 variants').toBeGreaterThanOrEqual(8);
+  expect(new Set(faults.map(name => BEHAVIOURS[name]!.path)), 'faults on every response path').toEqual(new Set([200, 401, 404, 422, 429]));
+});
+
+test('kill matrix: the suite detects every fault and passes every variant', async () => {
+  test.setTimeout(280_000);
+  const concurrency = defaultConcurrency();
+  const started = Date.now();
+  const rows = await runMatrix(Object.keys(BEHAVIOURS), concurrency);
+  const markdown = toMarkdown(rows, Date.now() - started, concurrency);
+  const file = writeMatrix(markdown);
+  console.log(`${markdown}\n(written to ${file})`);
+  await test.info().attach('kill-matrix.md', { body: markdown, contentType: 'text/markdown' });
+  for (const row of rows)
+    expect.soft(row.observed, `${row.kind} ${row.name}: ${row.failing.join('; ') || 'no check failed'}`).toBe(row.expected);
+  const missed = rows.filter(row => !row.ok).map(row => `${row.name} (${row.observed})`);
+  expect(missed, 'faults not detected and variants that raised a false alarm').toEqual([]);
+});
