@@ -1,0 +1,11 @@
+// The benchmark's floor (npm run bench): the Playwright runner starting and running one empty test.
+// Its own folder and config, so neither the conformance run nor npm test ever collects it.
+import { defineConfig } from '@playwright/test';
+
+export default defineConfig({
+  testDir: '.',
+  // Same shape as a conformance run: one worker, the JSON reporter the runner uses.
+  workers: 1,
+  reporter: [['json', { outputFile: process.env.BENCH_FLOOR_JSON || 'floor-results.json' }]],
+  outputDir: process.env.BENCH_FLOOR_OUTPUT || 'test-results',
+});

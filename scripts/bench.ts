@@ -1,0 +1,163 @@
+// `npm run bench`: what a conformance run costs, as medians of BENCH_RUNS runs (default 5):
+//   - wall time of the suite against the embedded mock (`playwright test`, and `npm run conformance`
+//     with its JUnit, HTML and Allure reports) next to the floor: the runner starting and running one
+//     empty test (scripts/bench-floor/, a folder no other run collects). The ratio is the figure to watch;
+//   - the requests one run sends, split into the 429 probe and everything else;
+//   - the mock's throughput (requests/s) under a short load from a second process on loopback, bounded
+//     in count and time.
+// Only 127.0.0.1 is ever contacted; the live-target variables are blanked by runConformance.
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import { StorageConnectionMock } from '../mock/server';
+import { runConformance } from '../support/conformance-run';
+import { PROJECT_ROOT } from '../support/paths';
+
+const RUNS = Number(process.env.BENCH_RUNS) || 5;
+const BENCH_DIR = path.join(PROJECT_ROOT, 'reports', 'bench');
+const PLAYWRIGHT_CLI = require.resolve('@playwright/test/cli');
+/** The load: at most this many requests, for at most this long, over this many keep-alive connections. */
+const LOAD = { requests: 4000, maxMs: 3000, concurrency: 16 };
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; ms: number; stdout: string }> {
+  const started = Date.now();
+  const child = spawn(command, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.on('data', chunk => (stdout += chunk));
+  return new Promise(resolve => child.on('close', code => resolve({ code: code ?? 1, ms: Date.now() - started, stdout })));
+}
+
+async function floorRun(index: number): Promise<number> {
+  const { code, ms } = await run(process.execPath, [PLAYWRIGHT_CLI, 'test', '-c', 'scripts/bench-floor/playwright.config.ts'], {
+    BENCH_FLOOR_JSON: path.join(BENCH_DIR, `floor-${index}.json`),
+    BENCH_FLOOR_OUTPUT: path.join(BENCH_DIR, 'floor-test-results'),
+  });
+  if (code !== 0) throw new Error(`the floor run failed (exit ${code})`);
+  return ms;
+}
+
+interface SuiteRun {
+  ms: number;
+  total: number;
+  probe: number;
+}
+
+async function suiteRun(index: number, reporters: 'json' | 'configured'): Promise<SuiteRun> {
+  const result = await runConformance({ reportsDir: path.join(BENCH_DIR, `${reporters}-${index}`), reporters });
+  if (result.exitCode !== 0) throw new Error(`the conformance run failed (exit ${result.exitCode}):\n${result.output.slice(-2000)}`);
+  const probe = result.tests.flatMap(t => t.annotations).find(a => a.type === 'probe')?.description;
+  return { ms: result.wallMs, total: result.mockRequests ?? NaN, probe: probe ? Number(/^(\d+)/.exec(probe)?.[1]) : NaN };
+}
+
+/** One round of load from a second process: this same file, started with --load. */
+async function throughputRound(mock: StorageConnectionMock): Promise<{ rps: number; completed: number; statuses: Record<string, number> }> {
+  const spec = JSON.stringify({ url: `${mock.url}/synchronization/imodels/storageconnections/${mock.connectionId}`, token: mock.token, ...LOAD });
+  const { code, stdout } = await run(process.execPath, [...process.execArgv, __filename, '--load', spec]);
+  if (code !== 0) throw new Error(`the load process failed (exit ${code})`);
+  return JSON.parse(stdout) as { rps: number; completed: number; statuses: Record<string, number> };
+}
+
+/** The load process: PUTs of a valid update over keep-alive connections until the count or time bound. */
+async function load(spec: { url: string; token: string; requests: number; maxMs: number; concurrency: number }): Promise<void> {
+  const url = new URL(spec.url);
+  if (url.hostname !== '127.0.0.1') throw new Error('the load only goes to 127.0.0.1');
+  const agent = new http.Agent({ keepAlive: true, maxSockets: spec.concurrency });
+  const body = JSON.stringify({ displayName: 'bench' });
+  const statuses: Record<string, number> = {};
+  let started = 0;
+  let completed = 0;
+  const begin = Date.now();
+  const once = () =>
+    new Promise<void>((resolve, reject) => {
+      const request = http.request(url, {
+        method: 'PUT',
+        agent,
+        headers: { authorization: `Bearer ${spec.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      });
+      request.on('response', response => {
+        response.resume();
+        response.on('end', () => {
+          statuses[response.statusCode!] = (statuses[response.statusCode!] ?? 0) + 1;
+          completed++;
+          resolve();
+        });
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
+  await Promise.all(
+    Array.from({ length: spec.concurrency }, async () => {
+      while (started < spec.requests && Date.now() - begin < spec.maxMs) {
+        started++;
+        await once();
+      }
+    }),
+  );
+  const seconds = (Date.now() - begin) / 1000;
+  agent.destroy();
+  process.stdout.write(JSON.stringify({ rps: completed / seconds, completed, statuses }));
+}
+
+async function main(): Promise<void> {
+  console.log(`Benchmark: ${RUNS} runs of each, medians (BENCH_RUNS to change).`);
+  const floor: number[] = [];
+  const suite: SuiteRun[] = [];
+  const npm: SuiteRun[] = [];
+  // Interleaved, so a burst of load elsewhere on the machine spreads over all three.
+  for (let index = 0; index < RUNS; index++) {
+    floor.push(await floorRun(index));
+    suite.push(await suiteRun(index, 'json'));
+    npm.push(await suiteRun(index, 'configured'));
+    console.log(`  round ${index + 1}: floor ${floor.at(-1)} ms, suite ${suite.at(-1)!.ms} ms, npm run conformance ${npm.at(-1)!.ms} ms`);
+  }
+
+  const mock = await StorageConnectionMock.create({ rateLimit: { limit: 1e9, windowSeconds: 1 } });
+  const rounds = [];
+  try {
+    for (let index = 0; index < RUNS; index++) rounds.push(await throughputRound(mock));
+  } finally {
+    await mock.stop();
+  }
+
+  const floorMs = median(floor);
+  const suiteMs = median(suite.map(r => r.ms));
+  const npmMs = median(npm.map(r => r.ms));
+  const total = median(suite.map(r => r.total));
+  const probe = median(suite.map(r => r.probe));
+  const rps = median(rounds.map(r => r.rps));
+  const rows: [string, string][] = [
+    ['floor: runner + one empty test', `${(floorMs / 1000).toFixed(2)} s`],
+    ['conformance suite (playwright test, JSON reporter)', `${(suiteMs / 1000).toFixed(2)} s`],
+    ['ratio suite / floor', `${(suiteMs / floorMs).toFixed(2)}`],
+    ['npm run conformance (+ JUnit, HTML, Allure report)', `${(npmMs / 1000).toFixed(2)} s`],
+    ['ratio npm run conformance / floor', `${(npmMs / floorMs).toFixed(2)}`],
+    ['requests per run: total (mock count)', `${total}`],
+    ['requests per run: 429 probe', `${probe}`],
+    ['requests per run: everything else', `${total - probe}`],
+    [`mock throughput (PUT, ${LOAD.concurrency} keep-alive connections, <= ${LOAD.requests} requests or ${LOAD.maxMs / 1000} s)`, `${Math.round(rps)} requests/s`],
+  ];
+  const header = `figure (median of ${RUNS} runs)`;
+  const width = Math.max(header.length, ...rows.map(([name]) => name.length));
+  console.log(`\n| ${header.padEnd(width)} | value |\n|${'-'.repeat(width + 2)}|-------|`);
+  for (const [name, value] of rows) console.log(`| ${name.padEnd(width)} | ${value} |`);
+  console.log(`\nload statuses (last round): ${JSON.stringify(rounds.at(-1)!.statuses)}; requests per round: ${rounds.map(r => r.completed).join(', ')}`);
+}
+
+const loadIndex = process.argv.indexOf('--load');
+if (loadIndex >= 0) {
+  load(JSON.parse(process.argv[loadIndex + 1]!)).catch(error => {
+    console.error(error);
+    process.exit(1);
+  });
+} else {
+  main().catch(error => {
+    console.error(`Benchmark failed: ${(error as Error).message}`);
+    process.exit(1);
+  });
+}
