@@ -83,6 +83,13 @@ export class StorageConnectionsClient {
     if (target.budget) this.budget = new RequestBudget(target.budget.file, target.budget.limit);
   }
 
+  /** True, and counted as a refusal, once the run has sent its request budget. */
+  refuseIfBudgetSpent(): boolean {
+    if (!this.budget?.spent) return false;
+    this.budget.refuse();
+    return true;
+  }
+
   /** The run's token: fixed, or with client credentials the shared one, refreshed before it expires. */
   private async token(): Promise<string> {
     return this.sharedToken ? this.sharedToken.get() : this.target.token;

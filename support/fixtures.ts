@@ -33,6 +33,8 @@ export const test = base.extend<{ api: StorageConnectionsClient; allureLabels: v
 
   api: async ({ request, target }, use, testInfo) => {
     const api = new StorageConnectionsClient(request, target, testInfo);
+    // Once the budget is spent the remaining checks are skipped, and the run fails in teardown.
+    testInfo.skip(api.refuseIfBudgetSpent(), `the run's request budget of ${target.budget?.limit} is spent (CONFORMANCE_REQUEST_BUDGET)`);
     const rule = target.profile && PROFILES[target.profile].preferRules.find(r => r.pattern.test(testInfo.title));
     if (rule) {
       api.extraHeaders['prefer'] = rule.prefer;

@@ -104,6 +104,8 @@ interface Started {
   where: Where;
   isEmbeddedMock: boolean;
   tokenFile?: string;
+  /** A token valid now (with client credentials the one at start may have expired by teardown). */
+  freshToken?: () => Promise<string>;
   stop: () => Promise<void>;
 }
 
@@ -114,9 +116,10 @@ async function startTarget(settings: SuiteConfig, shard: FullConfig['shard']): P
     if (!settings.credentials) return { where: { baseUrl: settings.baseUrl, token: settings.accessToken!, connectionId }, isEmbeddedMock: false, stop: async () => {} };
     const { file, remove } = createTokenFile();
     const credentials = settings.credentials;
-    const token = await new SharedToken({ file, fetchToken: () => fetchClientCredentialsToken(credentials) }).get();
+    const shared = new SharedToken({ file, fetchToken: () => fetchClientCredentialsToken(credentials) });
+    const token = await shared.get();
     process.env[TOKEN_FILE_VARIABLE] = file;
-    return { where: { baseUrl: settings.baseUrl, token, connectionId }, isEmbeddedMock: false, tokenFile: file, stop: async () => remove() };
+    return { where: { baseUrl: settings.baseUrl, token, connectionId }, isEmbeddedMock: false, tokenFile: file, freshToken: () => shared.get(), stop: async () => remove() };
   }
   if (settings.profile === 'prism') {
     const prism = await startPrism();
@@ -181,13 +184,16 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     }
     return async () => {
       try {
-        const outcome = await restore(context, where, readMethod, stateOf(original));
+        const token = (await started?.freshToken?.()) ?? where.token;
+        const outcome = await restore(context, { ...where, token }, readMethod, stateOf(original));
         console.log(`Teardown: the connection ${outcome === 'restored' ? 'was restored to' : 'is in'} its original state${budget ? `; ${budget.used} of ${limit} budgeted requests sent` : ''}.`);
         if (live) removeRecord(where.baseUrl, where.connectionId);
       } finally {
         await context.dispose();
         await started?.stop();
       }
+      if (budget?.refusals)
+        throw new Error(`the run's request budget of ${limit} was spent before every check ran (${budget.refusals} refused): raise CONFORMANCE_REQUEST_BUDGET if the target can take more.`);
     };
   } catch (error) {
     await context.dispose();

@@ -18,10 +18,25 @@ export class RequestBudget {
     return fs.statSync(this.file).size;
   }
 
+  get spent(): boolean {
+    return this.used >= this.limit;
+  }
+
+  /** Requests or checks refused for want of budget: a run with any did not check everything. */
+  get refusals(): number {
+    return fs.existsSync(`${this.file}.refused`) ? fs.statSync(`${this.file}.refused`).size : 0;
+  }
+
+  refuse(): void {
+    fs.appendFileSync(`${this.file}.refused`, '.');
+  }
+
   /** Counts one request, or throws when the run has sent its budget already. */
   take(): void {
-    if (this.used >= this.limit)
+    if (this.spent) {
+      this.refuse();
       throw new RequestBudgetExceeded(`the run's request budget of ${this.limit} is spent: raise CONFORMANCE_REQUEST_BUDGET if the target can take more.`);
+    }
     fs.appendFileSync(this.file, '.');
   }
 }
