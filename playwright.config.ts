@@ -36,6 +36,8 @@ export default defineConfig({
     ['junit', { outputFile: reports.junit }],
     ['html', { outputFolder: reports.playwrightReport, open: 'never' }],
     ['allure-playwright', { resultsDir: reports.allureResults }],
+    // Sharded runs (the nightly workflow) leave a blob report for merge-reports.
+    ...(process.env.PLAYWRIGHT_BLOB_OUTPUT_DIR ? [['blob'] as ['blob']] : []),
   ],
   use: {
     // API tests only; traces would record request headers, so they stay off (no secret in a trace).
