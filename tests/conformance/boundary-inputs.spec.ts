@@ -20,12 +20,15 @@ function sentUpdate(body: unknown): Record<string, unknown> {
 }
 
 /**
- * The displayNames an accepted update may echo for `sent`: the same string, or its canonical (NFC)
- * equivalent; a lone surrogate cannot be stored as UTF-8, so U+FFFD in its place is allowed too.
+ * The displayNames an accepted update may echo for `sent`: the same string, its canonical (NFC)
+ * equivalent, or either without leading and trailing white space (the document is silent on such
+ * normalisation); a lone surrogate cannot be stored as UTF-8, so U+FFFD in its place is allowed too.
+ * Anything else (a name cut short, characters dropped or replaced) is a change the 200 did not admit.
  */
 function acceptableNames(sent: string): string[] {
   const replaced = sent.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
-  return [...new Set([sent, sent.normalize('NFC'), replaced, replaced.normalize('NFC')])];
+  const forms = [sent, replaced].flatMap(name => [name, name.normalize('NFC')]);
+  return [...new Set([...forms, ...forms.map(name => name.trim())])];
 }
 
 const bodies: [string, unknown][] = [
