@@ -71,9 +71,9 @@ export const VARIANTS: Record<string, Variant> = {
     },
   },
   'throttle-everything': {
-    description: 'a limit of 20 requests per second hits ordinary checks, not only the probe: the suite must wait retry-after (1 s) and go on',
+    description: 'a limit of 30 requests per second hits ordinary checks, not only the probe: the suite must wait retry-after (1 s) and go on',
     behaviour: (() => {
-      const limiter = perMock(() => new RateLimiter({ limit: 20, windowSeconds: 1 }));
+      const limiter = perMock(() => new RateLimiter({ limit: 30, windowSeconds: 1 }));
       return (request, next, context) => {
         const authorization = request.headers['authorization'];
         if (request.connectionId === undefined || authorization !== `Bearer ${context.token}`) return next();

@@ -62,6 +62,8 @@ export interface MatrixRow {
   ok: boolean;
   failing: string[];
   skipped: string[];
+  /** Requests outside the probe that met a 429 and were retried after retry-after. */
+  throttleWaits: number;
   wallMs: number;
 }
 
@@ -71,7 +73,8 @@ export function judge(name: string, behaviour: NamedBehaviour, run: ConformanceR
   const failing = failed(run).map(t => t.title);
   // A fault run stops early (MAX_FAILURES), so only a variant's skips say something (e.g. an unprovable probe).
   const skipped = behaviour.kind === 'variant' ? run.tests.filter(t => t.status === 'skipped').map(t => t.title) : [];
-  const base = { name, kind: behaviour.kind, path: behaviour.path, description: behaviour.description, failing, skipped, wallMs: run.wallMs };
+  const throttleWaits = run.tests.flatMap(t => t.annotations).filter(a => a.type === 'throttled').length;
+  const base = { name, kind: behaviour.kind, path: behaviour.path, description: behaviour.description, failing, skipped, throttleWaits, wallMs: run.wallMs };
   if (run.tests.length === 0) {
     return { ...base, expected: behaviour.kind === 'fault' ? 'detected' : 'passes', observed: 'no result', ok: false, failing: [run.output.trim().split('\n').slice(-3).join(' / ')] };
   }
@@ -130,7 +133,7 @@ export function toMarkdown(rows: MatrixRow[], wallMs: number, concurrency: numbe
     '| name | kind | path | expected | observed | failing checks | what it changes |',
     '|---|---|---|---|---|---|---|',
     ...rows.map(row =>
-      `| ${row.name} | ${row.kind} | ${row.path ?? ''} | ${row.expected} | ${row.ok ? '' : '**'}${row.observed}${row.ok ? '' : '**'} | ${cell(row.failing.map(shortTitle).join('; ') || '-')}${row.skipped.length ? ` (skipped: ${cell(row.skipped.map(shortTitle).join('; '))})` : ''} | ${cell(row.description)} |`,
+      `| ${row.name} | ${row.kind} | ${row.path ?? ''} | ${row.expected} | ${row.ok ? '' : '**'}${row.observed}${row.ok ? '' : '**'}${row.throttleWaits ? ` (${row.throttleWaits} waits on 429)` : ''} | ${cell(row.failing.map(shortTitle).join('; ') || '-')}${row.skipped.length ? ` (skipped: ${cell(row.skipped.map(shortTitle).join('; '))})` : ''} | ${cell(row.description)} |`,
     ),
     '',
   ];
