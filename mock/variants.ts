@@ -17,7 +17,6 @@ import {
   type Behaviour,
 } from './behaviour-kit';
 import { errorResponse, parseUpdate, type MockResponse } from './operation';
-import { RateLimiter } from './rate-limit';
 
 export interface Variant {
   description: string;
@@ -71,16 +70,17 @@ export const VARIANTS: Record<string, Variant> = {
     },
   },
   'throttle-everything': {
-    description: 'a limit of 30 requests per second hits ordinary checks, not only the probe: the suite must wait retry-after (1 s) and go on',
+    description: 'every 40th authenticated request gets 429 (retry-after 1 s), as when other apps share the quota: ordinary checks must wait and retry',
     behaviour: (() => {
-      const limiter = perMock(() => new RateLimiter({ limit: 30, windowSeconds: 1 }));
+      // A count, not a time window, so the checks meet 429s however fast or slow the machine runs them.
+      const counter = perMock(() => ({ count: 0 }));
       return (request, next, context) => {
-        const authorization = request.headers['authorization'];
-        if (request.connectionId === undefined || authorization !== `Bearer ${context.token}`) return next();
-        const taken = limiter(context).take(authorization);
-        if (taken.allowed) return next();
+        if (request.connectionId === undefined || request.headers['authorization'] !== `Bearer ${context.token}`) return next();
+        const state = counter(context);
+        state.count += 1;
+        if (state.count % 40 !== 0) return next();
         const response = errorResponse(429, 'RateLimitExceeded', 'The client sent more requests than allowed by this API for the current tier of the client.');
-        return withHeaders(response, { 'retry-after': String(taken.retryAfterSeconds) });
+        return withHeaders(response, { 'retry-after': '1' });
       };
     })(),
   },
