@@ -24,6 +24,8 @@ test('kill matrix: the suite detects every fault and passes every variant', asyn
   await test.info().attach('kill-matrix.md', { body: markdown, contentType: 'text/markdown' });
   for (const row of rows)
     expect.soft(row.observed, `${row.kind} ${row.name}: ${row.failing.join('; ') || 'no check failed'}`).toBe(row.expected);
+  const throttled = rows.find(row => row.name === 'throttle-everything');
+  if (throttled) expect.soft(throttled.throttleWaits, 'throttle-everything made ordinary checks wait out a 429 and retry').toBeGreaterThan(0);
   const missed = rows.filter(row => !row.ok).map(row => `${row.name} (${row.observed})`);
   expect(missed, 'faults not detected and variants that raised a false alarm').toEqual([]);
 });
