@@ -19,23 +19,24 @@ export default defineConfig({
   categories: [
     {
       name: 'Transport or server error',
-      matchers: [{ statuses: ['failed', 'broken'], message: /server error|5\d\d|ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|timed? ?out|not JSON/i }],
+      // Message fragments only: a pattern like 5\d\d would also match ports and ids in URLs.
+      matchers: [{ statuses: ['failed', 'broken'], message: /is a server error|ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|Timeout \d+ms exceeded|body is not JSON/ }],
     },
     {
       name: 'Throttling',
-      matchers: [{ statuses: ['failed', 'broken'], message: /429|retry-after|throttl/i }],
-    },
-    {
-      name: 'State not preserved',
-      matchers: [{ statuses: ['failed', 'broken'], message: /unchanged|read back|restor|persist|identity|is still unknown|keeps/i }],
+      matchers: [{ statuses: ['failed', 'broken'], message: /\bstatus 429\b|\ba 429 must|\bretry-after\b|\bthrottl/i }],
     },
     {
       name: 'Schema violation',
       matchers: [{ statuses: ['failed', 'broken'], message: /body breaks|violation/i }],
     },
     {
+      name: 'State not preserved',
+      matchers: [{ statuses: ['failed', 'broken'], message: /\b(unchanged|read back|restor(e|ed|ing)|persists?|identity|is still unknown|keeps)\b/i }],
+    },
+    {
       name: 'Unexpected status',
-      matchers: [{ statuses: ['failed', 'broken'], message: /status \d+, expected|not one the operation documents|error code/i }],
+      matchers: [{ statuses: ['failed', 'broken'], message: /status \d{3}, expected|not one the operation documents|error code/i }],
     },
   ],
 });

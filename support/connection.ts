@@ -39,8 +39,8 @@ export async function expectUnchanged(api: StorageConnectionsClient, target: Tar
   await test.step(`the connection is unchanged: ${why}`, async () => {
     const connection = await readBack(api, target);
     if (!connection) return;
-    expect(identityOf(connection), `${why}: the connection's identity`).toEqual(identityOf(target.original));
-    expect(mutableState(connection), `${why}: displayName and authenticationType`).toEqual(mutableState(target.original));
+    expect(identityOf(connection), `the connection is unchanged ${why}: its identity`).toEqual(identityOf(target.original));
+    expect(mutableState(connection), `the connection is unchanged ${why}: displayName and authenticationType`).toEqual(mutableState(target.original));
   }, { box: true });
 }
 
