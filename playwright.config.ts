@@ -32,6 +32,8 @@ export default defineConfig({
   retries: 0,
   outputDir: reports.testResults,
   reporter: [
+    // First: scrubs credentials from what the reporters after it receive (support/redacting-reporter.ts).
+    ['./support/redacting-reporter.ts'],
     ['list'],
     ['junit', { outputFile: reports.junit }],
     ['html', { outputFolder: reports.playwrightReport, open: 'never' }],

@@ -1,7 +1,7 @@
 // The typed client of Update StorageConnection: the one place that knows the path, the headers, the
 // recording of each exchange (redacted) and the wait-and-retry on 429 outside the rate-limit probe.
-import { test, expect, type APIRequestContext, type TestInfo } from '@playwright/test';
-import { fetchClientCredentialsToken, readCredentialSettings, SharedToken } from './credentials';
+import { test, expect, type APIRequestContext, type APIResponse, type TestInfo } from '@playwright/test';
+import { sharedTokenFromEnvironment, TOKEN_FILE_VARIABLE, type SharedToken } from './credentials';
 import { redactHeaders, redactText, redactValue } from './redact';
 import { RequestBudget } from './request-budget';
 import { formatViolations, violationsOf } from './schemas';
@@ -79,7 +79,10 @@ export class StorageConnectionsClient {
     private readonly target: Target,
     private readonly testInfo: TestInfo,
   ) {
-    if (target.tokenFile) this.sharedToken = new SharedToken({ file: target.tokenFile, fetchToken: tokenFetcher() });
+    if (target.tokenFile) {
+      this.sharedToken = sharedTokenFromEnvironment({ ...process.env, [TOKEN_FILE_VARIABLE]: target.tokenFile });
+      if (!this.sharedToken) throw new Error('the run shares a token file but IMS_CLIENT_ID/IMS_CLIENT_SECRET are not in the environment');
+    }
     if (target.budget) this.budget = new RequestBudget(target.budget.file, target.budget.limit);
   }
 
@@ -117,28 +120,41 @@ export class StorageConnectionsClient {
   private async send(method: 'GET' | 'PUT', connectionId: string, body: unknown, options: SendOptions): Promise<ApiResponse> {
     const credentials = options.credentials ?? 'token';
     const { data, description } = bodyOf(body);
-    const headers: Record<string, string> = { accept: RECOMMENDED_ACCEPT, ...this.extraHeaders };
-    const token = await this.token();
-    const authorization = authorizationOf(credentials, token);
-    if (authorization !== undefined) headers['authorization'] = authorization;
-    if (data !== undefined) headers['content-type'] = 'application/json';
     const url = this.urlOf(connectionId);
     const title = `${method} storageconnections/${connectionId.length > 48 ? `${connectionId.slice(0, 45)}...` : connectionId}${data !== undefined ? ` ${description.length > 60 ? `${description.slice(0, 57)}...` : description}` : ''}`;
+    const notify = (response: ApiResponse) => {
+      for (const listener of this.listeners) listener({ connectionId, method, sentBody: body, credentials, response });
+    };
     return test.step(title, async () => {
       const throttleWaits: number[] = [];
       for (let attempt = 0; ; attempt++) {
+        // The token is asked for on every attempt: after a long retry-after the last one may have expired.
+        const token = await this.token();
+        const headers: Record<string, string> = { accept: RECOMMENDED_ACCEPT, ...this.extraHeaders };
+        const authorization = authorizationOf(credentials, token);
+        if (authorization !== undefined) headers['authorization'] = authorization;
+        if (data !== undefined) headers['content-type'] = 'application/json';
         // As bytes: Playwright would quote a string that is not valid JSON, and the malformed bodies
         // of the 422 checks must reach the server exactly as written.
         const bytes = data === undefined ? undefined : Buffer.from(data, 'utf8');
         if (!options.outsideBudget) this.budget?.take();
-        const response = await this.request.fetch(url, { method, headers, data: bytes, failOnStatusCode: false, maxRedirects: 0 });
+        let response: APIResponse;
+        try {
+          response = await this.request.fetch(url, { method, headers, data: bytes, failOnStatusCode: false, maxRedirects: 0 });
+        } catch (error) {
+          // What the request did is unknown (the connection may have changed), and Playwright's message
+          // carries a call log with the request's headers: keep its first line only, redacted.
+          notify({ method, url, status: 0, headers: {}, text: '', json: undefined, throttleWaits });
+          const firstLine = String((error as Error).message).split('\n')[0] ?? '';
+          throw new Error(`transport error on ${method} ${url}: ${redactText(firstLine, [this.target.token, token])}`);
+        }
         this.requestsSent++;
         const text = await response.text();
         const result: ApiResponse = { method, url, status: response.status(), headers: response.headers(), text, json: parseJson(text), throttleWaits };
         await this.record(result, headers, data, token);
         const retry = options.retryWhenThrottled ?? true;
         if (result.status !== 429 || !retry || attempt >= MAX_THROTTLE_RETRIES) {
-          for (const listener of this.listeners) listener({ connectionId, method, sentBody: body, credentials, response: result });
+          notify(result);
           return result;
         }
         throttleWaits.push(await this.waitOutThrottle(result));
@@ -173,8 +189,9 @@ export class StorageConnectionsClient {
       headers: redactHeaders(response.headers),
       body: response.json !== undefined ? redactValue(response.json) : redactText(response.text, secrets),
     };
-    await this.testInfo.attach(`request ${response.method}`, { body: JSON.stringify(request, null, 2), contentType: 'application/json' });
-    await this.testInfo.attach(`response ${response.status}`, { body: JSON.stringify(received, null, 2), contentType: 'application/json' });
+    // Field names catch most secrets; the text pass catches the token wherever else a server echoed it.
+    await this.testInfo.attach(`request ${response.method}`, { body: redactText(JSON.stringify(request, null, 2), secrets), contentType: 'application/json' });
+    await this.testInfo.attach(`response ${response.status}`, { body: redactText(JSON.stringify(received, null, 2), secrets), contentType: 'application/json' });
   }
 }
 
@@ -182,13 +199,6 @@ export class StorageConnectionsClient {
 function redactJsonText(text: string, secrets: string[]): unknown {
   const parsed = parseJson(text);
   return parsed !== undefined ? redactValue(parsed) : redactText(text, secrets);
-}
-
-/** How a worker refreshes the shared token: with the run's client credentials, read from the environment. */
-function tokenFetcher() {
-  const settings = readCredentialSettings();
-  if (!settings) throw new Error('a shared token file without IMS_CLIENT_ID/IMS_CLIENT_SECRET in the environment');
-  return () => fetchClientCredentialsToken(settings);
 }
 
 function parseJson(text: string): unknown {

@@ -3,7 +3,8 @@
 // list every problem, each violation with its JSON pointer and value.
 import { expect as base, test } from '@playwright/test';
 import type { ApiResponse } from './client';
-import { redactValue } from './redact';
+import { redactText, redactValue } from './redact';
+import { publishedTarget } from './target';
 import { formatViolations, violationsOf, type ModelName, type Violation } from './schemas';
 
 /** The statuses the operation documents, and the model of each one's body. */
@@ -43,18 +44,19 @@ function checkResponse(response: ApiResponse, statuses: readonly number[]): { pr
   if (!model) return { problems, violations };
   violations = violationsOf(model, response.json);
   if (violations.length) problems.push(`body breaks ${model}:\n${formatViolations(violations)}`);
-  if (model === 'ErrorResponse') {
-    const error = (response.json as { error?: { code?: unknown } }).error;
-    if (typeof error?.code !== 'string') problems.push('body has no error.code, which the platform error envelope always carries');
-  }
   return { problems, violations };
+}
+
+/** Failure messages quote what the server sent, which could echo the run's token. */
+function redactSecrets(text: string): string {
+  return redactText(text, [publishedTarget()?.token]);
 }
 
 /** Puts a schema failure's violations (pointer, rule, value) beside the body that failed, in the report. */
 async function attachViolations(violations: Violation[], body: unknown): Promise<void> {
   const info = test.info();
   await info.attach('schema violations', { body: JSON.stringify(violations, null, 2), contentType: 'application/json' });
-  await info.attach('body that failed the schema', { body: JSON.stringify(redactValue(body), null, 2), contentType: 'application/json' });
+  await info.attach('body that failed the schema', { body: redactSecrets(JSON.stringify(redactValue(body), null, 2)), contentType: 'application/json' });
 }
 
 export const expect = base.extend({
@@ -73,7 +75,7 @@ export const expect = base.extend({
       message: () =>
         pass
           ? `${this.utils.matcherHint('toBeDocumentedResponse', undefined, undefined, { isNot: this.isNot })}\n\n${where}\nexpected a response that is not a documented ${statuses.join('/')}, but it is one`
-          : `${this.utils.matcherHint('toBeDocumentedResponse', undefined, undefined, { isNot: this.isNot })}\n\n${where}\n- ${problems.join('\n- ')}\nbody: ${received.text.slice(0, 1000)}`,
+          : redactSecrets(`${this.utils.matcherHint('toBeDocumentedResponse', undefined, undefined, { isNot: this.isNot })}\n\n${where}\n- ${problems.join('\n- ')}\nbody: ${received.text.slice(0, 1000)}`),
     };
   },
 
@@ -91,7 +93,7 @@ export const expect = base.extend({
       message: () =>
         pass
           ? `${this.utils.matcherHint('toMatchSchema', undefined, undefined, { isNot: this.isNot })}\n\nexpected a value that breaks ${model}, but it validates`
-          : `${this.utils.matcherHint('toMatchSchema', undefined, undefined, { isNot: this.isNot })}\n\n${violations.length} violation(s) of ${model}:\n${formatViolations(violations)}`,
+          : redactSecrets(`${this.utils.matcherHint('toMatchSchema', undefined, undefined, { isNot: this.isNot })}\n\n${violations.length} violation(s) of ${model}:\n${formatViolations(violations)}`),
     };
   },
 });

@@ -31,3 +31,11 @@ export function redactText(text: string, secrets: readonly (string | undefined)[
   for (const secret of secrets) if (secret && secret.length >= 8) out = out.split(secret).join('<redacted>');
   return out;
 }
+
+/**
+ * Removes the given secrets and any credential after an Authorization scheme (as in a call log's
+ * "authorization: Bearer ..." line), whatever token it is: refreshed tokens included.
+ */
+export function redactCredentials(text: string, secrets: readonly (string | undefined)[]): string {
+  return redactText(text, secrets).replace(/\b(Bearer|Basic)\s+(?!<redacted>)[A-Za-z0-9._~+/=-]{6,}/g, '$1 <redacted>');
+}
