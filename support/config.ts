@@ -71,6 +71,8 @@ function parseBaseUrl(raw: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new ConfigError(`API_BASE_URL "${raw}" must use http or https: set it to e.g. https://dev-api.bentley.com.`);
+  if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname))
+    throw new ConfigError(`API_BASE_URL "${raw}" is plain http to a remote host, so the token would travel unencrypted: use https (http is for localhost only).`);
   if (url.search || url.hash || url.username || url.password)
     throw new ConfigError(`API_BASE_URL must be a plain base URL without query, fragment or credentials: set it to e.g. https://dev-api.bentley.com.`);
   return url.href.replace(/\/+$/, '');
@@ -126,6 +128,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
     }
     return { probeMaxRequests, requestBudget, profile };
   }
+  if (env.MOCK_BEHAVIOUR)
+    throw new ConfigError('MOCK_BEHAVIOUR is set but so is API_BASE_URL, and a behaviour applies to the embedded mock only: unset MOCK_BEHAVIOUR (or API_BASE_URL).');
+  if (requestBudget !== undefined && probeMaxRequests !== undefined && requestBudget < probeMaxRequests)
+    throw new ConfigError(`CONFORMANCE_REQUEST_BUDGET ${requestBudget} is below RATE_LIMIT_PROBE_MAX_REQUESTS ${probeMaxRequests}: set the budget above the probe's bound, or lower the bound.`);
   if (credentials && env.API_ACCESS_TOKEN)
     throw new ConfigError('API_ACCESS_TOKEN and IMS_CLIENT_ID are both set: unset one of them (a token, or client credentials to obtain one).');
   return {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { request as playwrightRequest, type APIRequestContext, type FullConfig } from '@playwright/test';
+import { request as playwrightRequest, type APIRequestContext, type APIResponse, type FullConfig } from '@playwright/test';
 import { behaviourNamed } from '../mock/behaviours';
 import { StorageConnectionMock } from '../mock/server';
 import { AUTHENTICATION_TYPES } from './connection';
@@ -17,8 +17,9 @@ import { environmentOf, writeAllureEnvironment } from './environment';
 import { reportPaths } from './paths';
 import { PROFILES } from './profiles';
 import { startPrism } from './prism';
+import { redactText } from './redact';
 import { RequestBudget } from './request-budget';
-import { readRecord, removeRecord, writeRecord } from './state-record';
+import { isRunning, readRecord, recordFileOf, removeRecord, writeRecord } from './state-record';
 import { publishTarget, type Connection, type ReadMethod, type Target } from './target';
 
 class SetupError extends Error {}
@@ -27,13 +28,20 @@ class SetupError extends Error {}
 async function send(context: APIRequestContext, target: Pick<Target, 'baseUrl' | 'token' | 'connectionId'>, method: 'GET' | 'PUT', body?: unknown) {
   const url = `${target.baseUrl}${CONNECTIONS_PATH}/${encodeURIComponent(target.connectionId)}`;
   for (let attempt = 0; ; attempt++) {
-    const response = await context.fetch(url, {
-      method,
-      headers: { accept: RECOMMENDED_ACCEPT, authorization: `Bearer ${target.token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-      data: body === undefined ? undefined : Buffer.from(JSON.stringify(body)),
-      failOnStatusCode: false,
-      maxRedirects: 0,
-    });
+    let response: APIResponse;
+    try {
+      response = await context.fetch(url, {
+        method,
+        headers: { accept: RECOMMENDED_ACCEPT, authorization: `Bearer ${target.token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        data: body === undefined ? undefined : Buffer.from(JSON.stringify(body)),
+        failOnStatusCode: false,
+        maxRedirects: 0,
+      });
+    } catch (error) {
+      // Playwright's message carries a call log with the request's headers: its first line only, redacted.
+      const firstLine = String((error as Error).message).split('\n')[0] ?? '';
+      throw new SetupError(`the target could not be reached (${redactText(firstLine, [target.token])}): check API_BASE_URL.`);
+    }
     const retryAfter = Number(response.headers()['retry-after']);
     if (response.status() !== 429 || attempt >= 3 || !Number.isInteger(retryAfter) || retryAfter > MAX_RETRY_AFTER_SECONDS) {
       let json: unknown;
@@ -61,10 +69,10 @@ function connectionIn(json: unknown): Connection | undefined {
 }
 
 /** Finds the connection's current state and the way to read it: GET first, then an empty PUT. */
-async function discover(context: APIRequestContext, target: Pick<Target, 'baseUrl' | 'token' | 'connectionId'>): Promise<{ readMethod: ReadMethod; original: Connection }> {
+async function discover(context: APIRequestContext, target: Pick<Target, 'baseUrl' | 'token' | 'connectionId'>, tokenSource: string): Promise<{ readMethod: ReadMethod; original: Connection }> {
   const get = await send(context, target, 'GET');
   if (get.status === 401)
-    throw new SetupError('API_ACCESS_TOKEN was rejected by the target (401): get a fresh token for scope itwin-platform.');
+    throw new SetupError(`the target rejected the token (401): ${tokenSource}.`);
   const fromGet = get.status === 200 ? connectionIn(get.json) : undefined;
   if (fromGet) return { readMethod: 'GET', original: fromGet };
   const put = await send(context, target, 'PUT', {});
@@ -148,17 +156,36 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     started = await startTarget(settings, config.shard);
     const { where, isEmbeddedMock } = started;
     const live = !isEmbeddedMock && !settings.profile;
-    const discovered = await discover(context, where);
+    const probeMaxRequests = settings.probeMaxRequests ?? (isEmbeddedMock ? MOCK_PROBE_MAX_REQUESTS : 0);
+    const limit = settings.requestBudget ?? (isEmbeddedMock ? undefined : LIVE_REQUEST_BUDGET + probeMaxRequests);
+    const record = live ? readRecord(where.baseUrl, where.connectionId) : undefined;
+    if (live) {
+      if (record && isRunning(record))
+        throw new SetupError(`another run (pid ${record.pid}, started ${record.startedAt}) is using connection ${where.connectionId}: wait for it to finish, or stop it and run again.`);
+      console.log(
+        `Live target ${where.baseUrl}: this run will update connection ${where.connectionId} and restore its displayName and authenticationType at the end; ` +
+          `its checks send at most ${limit} requests (CONFORMANCE_REQUEST_BUDGET), plus a few to read and restore the connection; ` +
+          `the 429 probe is ${probeMaxRequests ? `on, at most ${probeMaxRequests} of them` : 'off'}. ` +
+          `The original state is recorded in ${path.relative(process.cwd(), recordFileOf(where.baseUrl, where.connectionId))} until it is restored.`,
+      );
+    }
+    const tokenSource = settings.credentials ? 'check IMS_CLIENT_ID, IMS_SCOPE and that the service app was invited to the iTwin' : 'set API_ACCESS_TOKEN to a fresh token for scope itwin-platform';
+    const discovered = await discover(context, where, tokenSource);
     const { readMethod } = discovered;
     let { original } = discovered;
-    const record = live ? readRecord(where.baseUrl, where.connectionId) : undefined;
     if (record) {
       const outcome = await restore(context, where, readMethod, record.original);
       console.log(`Recovered: the run of ${record.startedAt} did not finish; connection ${where.connectionId} ${outcome === 'restored' ? 'was restored to' : 'already had'} its recorded original state.`);
       original = { ...original, ...record.original };
     }
-    const probeMaxRequests = settings.probeMaxRequests ?? (isEmbeddedMock ? MOCK_PROBE_MAX_REQUESTS : 0);
-    const limit = settings.requestBudget ?? (isEmbeddedMock ? undefined : LIVE_REQUEST_BUDGET + probeMaxRequests);
+    if (live) {
+      try {
+        writeRecord({ baseUrl: where.baseUrl, connectionId: where.connectionId, original: stateOf(original), startedAt: new Date().toISOString(), pid: process.pid, host: os.hostname() }, record);
+      } catch {
+        throw new SetupError(`another run started on connection ${where.connectionId} at the same time: wait for it to finish, then run again.`);
+      }
+      console.log(`Original state of connection ${where.connectionId}: ${JSON.stringify(stateOf(original))}.`);
+    }
     const budget = limit ? RequestBudget.create(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-budget-')), 'requests'), limit) : undefined;
     const target: Target = {
       ...where,
@@ -174,14 +201,6 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     writeAllureEnvironment(reportPaths().allureResults, environmentOf(target, process.env.MOCK_BEHAVIOUR));
     const kind = isEmbeddedMock ? `embedded mock${process.env.MOCK_BEHAVIOUR ? ` (behaviour ${process.env.MOCK_BEHAVIOUR})` : ''} at ` : settings.profile ? `${settings.profile} at ` : '';
     console.log(`Target: ${kind}${target.baseUrl}, connection ${target.connectionId} (read back with ${readMethod}); 429 probe ${probeMaxRequests ? `on, at most ${probeMaxRequests} requests` : 'off'}.`);
-    if (live) {
-      const file = writeRecord({ baseUrl: where.baseUrl, connectionId: where.connectionId, original: stateOf(original), startedAt: new Date().toISOString(), pid: process.pid });
-      console.log(
-        `Live target: this run will update connection ${where.connectionId} and restore it to ${JSON.stringify(stateOf(original))} at the end; ` +
-          `it sends at most ${limit} requests (CONFORMANCE_REQUEST_BUDGET), the 429 probe ${probeMaxRequests ? `included, at most ${probeMaxRequests}` : 'off'}. ` +
-          `The original state is recorded in ${path.relative(process.cwd(), file)} until it is restored.`,
-      );
-    }
     return async () => {
       try {
         const token = (await started?.freshToken?.()) ?? where.token;
@@ -200,7 +219,7 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     await started?.stop();
     const message = error instanceof SetupError || error instanceof CredentialsError
       ? error.message
-      : `the target could not be reached (${String((error as Error).message).split('\n')[0]}): check API_BASE_URL.`;
+      : `setup failed (${redactText(String((error as Error).message).split('\n')[0] ?? '', [settings.accessToken])}): check the configuration above.`;
     console.error(`Setup error: ${message}`);
     process.exit(2);
   }

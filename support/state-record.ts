@@ -4,6 +4,7 @@
 // process): the run restores the recorded state first and treats it as the original.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from './paths';
 import type { Connection } from './target';
@@ -13,7 +14,24 @@ export interface StateRecord {
   connectionId: string;
   original: Pick<Connection, 'displayName' | 'authenticationType'>;
   startedAt: string;
+  /** The run that wrote it: a record of a run still alive on this host means "in use", not "unfinished". */
   pid: number;
+  host: string;
+}
+
+export function recordFileOf(baseUrl: string, connectionId: string): string {
+  return recordFile(baseUrl, connectionId);
+}
+
+/** Whether the record's run is still going (on this host; another host's run cannot be asked). */
+export function isRunning(record: StateRecord): boolean {
+  if (record.host !== os.hostname() || record.pid === process.pid) return false;
+  try {
+    process.kill(record.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -30,12 +48,22 @@ export function readRecord(baseUrl: string, connectionId: string): StateRecord |
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as StateRecord) : undefined;
 }
 
-export function writeRecord(record: StateRecord): string {
+/**
+ * Writes the record, replacing a stale one only if it is still the one this run read: linking the
+ * complete temporary file into place fails if another run's record appeared meanwhile, so two runs
+ * never both hold the connection.
+ */
+export function writeRecord(record: StateRecord, replacing?: StateRecord): string {
   const file = recordFile(record.baseUrl, record.connectionId);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  // Written whole, then renamed: a run killed while writing never leaves half a record.
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(record, null, 2) + '\n');
-  fs.renameSync(`${file}.tmp`, file);
+  const temporary = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, JSON.stringify(record, null, 2) + '\n');
+  try {
+    if (replacing && readRecord(record.baseUrl, record.connectionId)?.startedAt === replacing.startedAt) fs.rmSync(file, { force: true });
+    fs.linkSync(temporary, file);
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
   return file;
 }
 

@@ -15,6 +15,9 @@ const invalid: [string, NodeJS.ProcessEnv, string][] = [
   ['a base URL that is not a URL', { ...LIVE, API_BASE_URL: 'dev-api.bentley.com' }, 'API_BASE_URL'],
   ['a base URL with another scheme', { ...LIVE, API_BASE_URL: 'ftp://dev-api.bentley.com' }, 'API_BASE_URL'],
   ['a base URL with a query', { ...LIVE, API_BASE_URL: 'https://dev-api.bentley.com/?x=1' }, 'API_BASE_URL'],
+  ['plain http to a remote host', { ...LIVE, API_BASE_URL: 'http://dev-api.bentley.com' }, 'API_BASE_URL'],
+  ['a mock behaviour with a live target', { ...LIVE, MOCK_BEHAVIOUR: 'lost-update' }, 'MOCK_BEHAVIOUR'],
+  ['a request budget below the probe\'s bound', { ...LIVE, CONFORMANCE_REQUEST_BUDGET: '5', RATE_LIMIT_PROBE_MAX_REQUESTS: '400' }, 'CONFORMANCE_REQUEST_BUDGET'],
   ['a live target with no token', { ...LIVE, API_ACCESS_TOKEN: '' }, 'API_ACCESS_TOKEN'],
   ['a token with the word Bearer', { ...LIVE, API_ACCESS_TOKEN: 'Bearer abc.def' }, 'API_ACCESS_TOKEN'],
   ['a token with white space', { ...LIVE, API_ACCESS_TOKEN: 'abc def' }, 'API_ACCESS_TOKEN'],
@@ -122,7 +125,7 @@ test.describe('the conformance command', () => {
   test('a target that cannot be read stops the run, since it could not be restored', async () => {
     const run = await runWith({}, 500);
     expect(run.code).toBe(2);
-    expect(run.output).toMatch(/^Setup error: the connection's current state cannot be read \(GET answered 500, an empty PUT 500\)/);
+    expect(run.output).toMatch(/\nSetup error: the connection's current state cannot be read \(GET answered 500, an empty PUT 500\)/);
     expect(run.requests).toBe(2);
   });
 
@@ -139,8 +142,9 @@ test.describe('the conformance command', () => {
   test('a target that rejects the token stops the run with one line and no test', async () => {
     const run = await runWith({}, 401);
     expect(run.code).toBe(2);
-    expect(run.output).toMatch(/^Setup error: API_ACCESS_TOKEN was rejected by the target \(401\): get a fresh token/);
-    expect(run.output.split('\n')).toHaveLength(1);
+    const lines = run.output.split('\n');
+    expect(lines[0], 'what the run was about to do, printed before the first request').toMatch(/^Live target http:\/\/127\.0\.0\.1:\d+: this run will update connection abc/);
+    expect(lines.slice(1)).toEqual([expect.stringMatching(/^Setup error: the target rejected the token \(401\): set API_ACCESS_TOKEN to a fresh token/)]);
     expect(run.output).not.toContain('token-for-config-test');
     expect(run.output).not.toMatch(/passed|failed/);
   });

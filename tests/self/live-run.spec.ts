@@ -5,11 +5,13 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { test, expect } from '../../support/fixtures';
 import { runConformance, type ConformanceRun, type TestVerdict } from '../../support/conformance-run';
 import { PROJECT_ROOT } from '../../support/paths';
+import { recordFileOf } from '../../support/state-record';
 import { StorageConnectionMock, type Behaviour } from '../../mock/server';
 
 const liveEnv = (mock: StorageConnectionMock, extra: Record<string, string> = {}) => ({
@@ -63,7 +65,7 @@ test.describe('interrupted runs', () => {
         onStart: ({ signal }) => (kill = () => signal('SIGKILL')),
       });
       expect(killed.exitCode).not.toBe(0);
-      expect(killed.output).toContain('Live target: this run will update connection');
+      expect(killed.output).toMatch(/Live target \S+: this run will update connection/);
       expect(mock.connection()?.displayName, 'the kill left the connection changed').not.toBe(original?.displayName);
       expect(fs.readdirSync(stateDir), 'the record of the original state').toHaveLength(1);
 
@@ -77,6 +79,29 @@ test.describe('interrupted runs', () => {
       await mock.stop();
     }
   });
+});
+
+test('a second run on a connection that a running run holds is refused before any request', async () => {
+  const mock = await StorageConnectionMock.create();
+  const stateDir = test.info().outputPath('state');
+  try {
+    const first = await runConformance({ reportsDir: test.info().outputPath('first'), env: liveEnv(mock, { CONFORMANCE_STATE_DIR: stateDir }), args: ['--grep', '404'] });
+    expect(first.exitCode, first.output).toBe(0);
+    // Pretend the first run is still going: its record names a live process on this host (this one).
+    const [name] = fs.readdirSync(stateDir);
+    expect(name, 'no record is left by a finished run').toBeUndefined();
+    const file = path.join(stateDir, 'held.json');
+    const recordOf = (run: string) => ({ baseUrl: mock.url, connectionId: mock.connectionId, original: {}, startedAt: run, pid: process.pid, host: os.hostname() });
+    fs.writeFileSync(file, JSON.stringify(recordOf('2026-11-29T00:00:00.000Z')));
+    fs.renameSync(file, path.join(stateDir, recordName(mock)));
+    mock.reset();
+    const second = await runConformance({ reportsDir: test.info().outputPath('second'), env: liveEnv(mock, { CONFORMANCE_STATE_DIR: stateDir }), args: ['--grep', '404'] });
+    expect(second.exitCode).toBe(2);
+    expect(second.output).toMatch(new RegExp(`Setup error: another run \\(pid ${process.pid}, started 2026-11-29T00:00:00.000Z\\) is using connection`));
+    expect(mock.requestCount.total, 'requests sent by the refused run').toBe(0);
+  } finally {
+    await mock.stop();
+  }
 });
 
 test('a token from client credentials is shared by the run and refreshed before it expires', async () => {
@@ -161,6 +186,11 @@ test('two shards, merged, give the same tests and verdicts as one run', async ()
   expect(single.exitCode, single.output).toBe(0);
   expect(verdicts(merged)).toEqual(verdicts(single));
 });
+
+/** The record file name global setup uses for the mock's connection (support/state-record.ts). */
+function recordName(mock: StorageConnectionMock): string {
+  return path.basename(recordFileOf(mock.url, mock.connectionId));
+}
 
 function parseJsonReport(file: string): TestVerdict[] {
   interface Suite { title: string; specs?: { title: string; tests: { results: { status: TestVerdict['status'] }[] }[] }[]; suites?: Suite[] }
