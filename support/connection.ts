@@ -65,19 +65,23 @@ export function linkProblems(connection: Connection, connectionId: string): stri
   const problems: string[] = [];
   const links = connection._links ?? {};
   if (connection.iModelId === undefined) problems.push('the connection has no iModelId (a connection is linked with an iModel)');
-  if (links.iModel && lastSegment(links.iModel.href) !== connection.iModelId)
+  // UUIDs compare without case (RFC 4122); the connection id is opaque and compares exactly.
+  const sameUuid = (a: string | undefined, b: string | undefined) => a !== undefined && a.toLowerCase() === b?.toLowerCase();
+  if (links.iModel && !sameUuid(lastSegment(links.iModel.href), connection.iModelId))
     problems.push(`_links.iModel.href ${JSON.stringify(links.iModel.href)} does not end with iModelId ${connection.iModelId}`);
-  if (links.iTwin && lastSegment(links.iTwin.href) !== connection.iTwinId)
+  if (links.iTwin && !sameUuid(lastSegment(links.iTwin.href), connection.iTwinId))
     problems.push(`_links.iTwin.href ${JSON.stringify(links.iTwin.href)} does not end with iTwinId ${connection.iTwinId}`);
   const lastRun = links.lastRun?.href;
   if (lastRun !== undefined) {
     let path = '';
     try {
-      path = decodeURIComponent(new URL(lastRun).pathname).toLowerCase();
+      path = decodeURIComponent(new URL(lastRun).pathname);
     } catch {
       // an unparsable href is reported below, as well as by the schema's uri format
     }
-    if (!path.includes(`/storageconnections/${connectionId.toLowerCase()}/runs/`))
+    // The segment's name in any case (an older definition spelled it storageConnections), the id exactly.
+    const at = path.toLowerCase().indexOf('/storageconnections/');
+    if (at < 0 || !path.startsWith(`${connectionId}/runs/`, at + '/storageconnections/'.length))
       problems.push(`_links.lastRun.href ${JSON.stringify(lastRun)} is not a run of connection ${connectionId}`);
   }
   return problems;

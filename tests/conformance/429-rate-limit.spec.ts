@@ -4,7 +4,7 @@
 // without a 429 proves nothing, so the probe is then skipped with the reason, never passed.
 import { test, expect } from '../../support/fixtures';
 import { mutableState } from '../../support/connection';
-import type { ApiResponse } from '../../support/client';
+import { MAX_RETRY_AFTER_SECONDS, type ApiResponse } from '../../support/client';
 
 /** Requests in flight at once: enough to outrun a per-minute limit on a live target. */
 const CONCURRENCY = 8;
@@ -36,6 +36,7 @@ test.describe('429 Too many requests', () => {
     expect(['RateLimitExceeded', 'TooManyRequests'], 'the 429 error code').toContain(code);
     const retryAfter = throttled!.headers['retry-after'];
     expect(retryAfter, 'retry-after: whole seconds to wait').toMatch(/^\d+$/);
+    expect(Number(retryAfter), `retry-after is at most ${MAX_RETRY_AFTER_SECONDS} s, the longest this suite waits`).toBeLessThanOrEqual(MAX_RETRY_AFTER_SECONDS);
     test.info().annotations.push({ type: 'observed', description: `429 code ${code}, retry-after ${retryAfter} s` });
 
     await test.step(`wait retry-after (${retryAfter} s)`, () => new Promise(resolve => setTimeout(resolve, Number(retryAfter) * 1000)));
