@@ -1,24 +1,25 @@
 // `npm run conformance [-- playwright args]`: runs the conformance suite, then always generates the
-// Allure HTML report from its results, and exits with the suite's status (non-zero on any failure).
-import { spawnSync } from 'node:child_process';
+// Allure HTML report from its results (also after a failure or Ctrl-C), and exits with the suite's
+// status (non-zero on any failure).
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { reportPaths } from '../support/paths';
+import { generateAllureReport } from './report';
 
-const reports = reportPaths();
-// Results of an earlier run would be merged into this run's report: start from an empty folder.
-fs.rmSync(reports.allureResults, { recursive: true, force: true });
-
-const run = spawnSync('npx', ['playwright', 'test', ...process.argv.slice(2)], { stdio: 'inherit' });
-const status = run.status ?? 1;
-// A configuration or setup error stops the run before any test; there is nothing to report then.
-if (fs.existsSync(reports.allureResults)) {
-  // Allure flattens its output only into an empty folder.
-  fs.rmSync(reports.allureReport, { recursive: true, force: true });
-  const allure = spawnSync('npx', ['allure', 'generate', reports.allureResults], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (allure.status !== 0) {
-    console.error(`Allure report generation failed (exit ${allure.status}): see the messages above.`);
-    process.exit(status || 1);
-  }
+async function main(): Promise<number> {
+  const reports = reportPaths();
+  // Results of an earlier run would be merged into this run's report: start from an empty folder.
+  fs.rmSync(reports.allureResults, { recursive: true, force: true });
+  // Ctrl-C reaches Playwright too (same process group); it stops, restores the connection and exits,
+  // and this script stays alive to write the report of what ran.
+  process.on('SIGINT', () => {});
+  const run = spawn('npx', ['playwright', 'test', ...process.argv.slice(2)], { stdio: 'inherit' });
+  const status = await new Promise<number>(resolve => run.on('close', code => resolve(code ?? 1)));
+  // A configuration or setup error stops the run before any test: there is nothing to report then.
+  if (!fs.existsSync(reports.allureResults)) return status;
+  const reported = generateAllureReport(reports);
   console.log(`Reports: ${reports.root} (junit.xml, allure-results/, allure-report/index.html, playwright-report/index.html)`);
+  return status || (reported ? 0 : 1);
 }
-process.exit(status);
+
+void main().then(code => process.exit(code));
