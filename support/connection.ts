@@ -20,15 +20,8 @@ export function mutableState(connection: Connection): Pick<Connection, 'displayN
   return { displayName: connection.displayName, authenticationType: connection.authenticationType };
 }
 
-/**
- * Reads the connection back through the target's read method (GET, or PUT with an empty update);
- * undefined, with an annotation saying so, when the target offers neither.
- */
-export async function readBack(api: StorageConnectionsClient, target: Target): Promise<Connection | undefined> {
-  if (target.readMethod === 'none') {
-    test.info().annotations.push({ type: 'read-back unavailable', description: 'the target serves neither GET nor an empty PUT; state was not read back' });
-    return undefined;
-  }
+/** Reads the connection back through the target's read method: GET, or PUT with an empty update. */
+export async function readBack(api: StorageConnectionsClient, target: Target): Promise<Connection> {
   const response = target.readMethod === 'GET' ? await api.get(target.connectionId) : await api.update(target.connectionId, {});
   await expect(response, `read back the connection with ${target.readMethod}`).toBeDocumentedResponse(200);
   return connectionOf(response);
@@ -38,7 +31,6 @@ export async function readBack(api: StorageConnectionsClient, target: Target): P
 export async function expectUnchanged(api: StorageConnectionsClient, target: Target, why: string): Promise<void> {
   await test.step(`the connection is unchanged: ${why}`, async () => {
     const connection = await readBack(api, target);
-    if (!connection) return;
     expect(identityOf(connection), `the connection is unchanged ${why}: its identity`).toEqual(identityOf(target.original));
     expect(mutableState(connection), `the connection is unchanged ${why}: displayName and authenticationType`).toEqual(mutableState(target.original));
   }, { box: true });

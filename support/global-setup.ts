@@ -91,7 +91,7 @@ const stateOf = (connection: Connection): State => ({ displayName: connection.di
 
 /** Puts `wanted` back unless the connection already has it; says which. */
 async function restore(context: APIRequestContext, where: Where, readMethod: ReadMethod, wanted: State): Promise<'unchanged' | 'restored'> {
-  const current = readMethod === 'none' ? undefined : await send(context, where, readMethod, readMethod === 'PUT' ? {} : undefined);
+  const current = await send(context, where, readMethod, readMethod === 'PUT' ? {} : undefined);
   const state = current?.status === 200 ? connectionIn(current.json) : undefined;
   if (state && state.displayName === wanted.displayName && state.authenticationType === wanted.authenticationType) return 'unchanged';
   const put = await send(context, where, 'PUT', wanted);

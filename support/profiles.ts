@@ -51,8 +51,7 @@ export const PROFILES = {
       RATE_LIMIT_PROBE_MAX_REQUESTS: '0',
     },
     asIs: [
-      /^(no Authorization header|an empty bearer token|the Basic scheme) gets 401$/,
-      /^no Authorization header gets the documented HeaderNotFound code$/,
+      /^(no Authorization header gets 401 HeaderNotFound|(an empty bearer token|the Basic scheme) gets 401)$/,
       /^a body that is not an object \(.+\) gets 422$/,
       /^an empty body gets 422$/,
       /^(an empty update \{\}|a null displayName|a lower-case authenticationType|an upper-case authenticationType|a null authenticationType) is accepted or refused cleanly$/,

@@ -13,8 +13,8 @@ export interface Connection {
   [extra: string]: unknown;
 }
 
-/** How the suite reads a connection back: the GET sibling, a PUT with an empty update, or not at all. */
-export type ReadMethod = 'GET' | 'PUT' | 'none';
+/** How the suite reads a connection back: the GET sibling, or a PUT with an empty update (setup stops a run that can do neither). */
+export type ReadMethod = 'GET' | 'PUT';
 
 export interface Target {
   baseUrl: string;

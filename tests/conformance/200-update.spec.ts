@@ -29,7 +29,6 @@ async function expectEcho(response: ApiResponse, target: Target, expected: Pick<
 /** Reads the connection back (GET, or an empty PUT) and checks it kept what the update wrote. */
 async function expectPersisted(api: Parameters<typeof readBack>[0], target: Target, expected: Pick<Connection, 'displayName' | 'authenticationType'>) {
   const stored = await readBack(api, target);
-  if (!stored) return;
   expect({ displayName: stored.displayName, authenticationType: stored.authenticationType }, 'the connection read back').toEqual(expected);
   expect(identityOf(stored), 'the connection read back keeps its identity').toEqual({ ...identityOf(target.original), id: target.connectionId });
 }

@@ -27,7 +27,7 @@ export const DETECTED_BY: Record<string, RegExp[]> = {
   'auth-basic-accepted': [/the Basic scheme gets 401/, /a rejected request changes nothing/],
   'auth-write-before-reject': [/^401-unauthorized\.spec\.ts .*a rejected request changes nothing/],
   '401-as-403': [/^401-unauthorized\.spec\.ts/],
-  '401-wrong-code': [/no Authorization header gets the documented HeaderNotFound code/],
+  '401-wrong-code': [/no Authorization header gets 401 HeaderNotFound/],
   '401-after-lookup': [/an unknown id without credentials gets 401, not 404/],
   '404-wrong-code': [/^404-not-found\.spec\.ts/],
   '404-upsert-creates': [/^404-not-found\.spec\.ts .*creates nothing/],
