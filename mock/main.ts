@@ -17,7 +17,13 @@ async function main(): Promise<void> {
     console.error((error as Error).message);
     process.exit(2);
   }
-  const mock = await StorageConnectionMock.create({ port, token: process.env.MOCK_TOKEN || undefined, behaviour: behaviour?.behaviour });
+  let mock: StorageConnectionMock;
+  try {
+    mock = await StorageConnectionMock.create({ port, token: process.env.MOCK_TOKEN || undefined, behaviour: behaviour?.behaviour });
+  } catch (error) {
+    console.error(listenFailure(port, error as NodeJS.ErrnoException));
+    process.exit(2);
+  }
   console.log(`Update StorageConnection mock listening${behaviour ? ` with ${behaviour.kind} ${process.env.MOCK_BEHAVIOUR}: ${behaviour.description}` : ''}
   API_BASE_URL=${mock.url}
   API_ACCESS_TOKEN=${mock.token}
@@ -27,6 +33,17 @@ async function main(): Promise<void> {
   const stop = () => void mock.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** One line saying why the mock could not listen and what to do about it. */
+function listenFailure(port: number, error: NodeJS.ErrnoException): string {
+  const where = port ? `MOCK_PORT ${port}` : 'a free port on 127.0.0.1';
+  if (error.code === 'EADDRINUSE') return `${where} is already in use: choose another port or unset MOCK_PORT for a free one.`;
+  if (error.code === 'EACCES') return `${where} may not be listened on by this user: choose a port above 1023 or unset MOCK_PORT for a free one.`;
+  const reason = error.code ? `${error.code}: ${error.message}` : String(error.message ?? error);
+  return port
+    ? `The mock could not listen on MOCK_PORT ${port} (${reason}): choose another port or unset MOCK_PORT for a free one.`
+    : `The mock could not listen on ${where} (${reason}).`;
 }
 
 void main();

@@ -64,7 +64,12 @@ export class StorageConnectionMock {
       server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
     });
     const mock = new StorageConnectionMock(server, context, seed, options.behaviour);
-    server.on('request', (req, res) => void mock.serve(req, res));
+    // A failure serve() did not answer itself (say, headers a behaviour made up that Node refuses)
+    // gets a 500 while nothing is sent yet, else the exchange is dropped: never an unhandled
+    // rejection in the process hosting the mock (the Playwright runner).
+    server.on('request', (req, res) => {
+      mock.serve(req, res).catch((error: unknown) => failQuietly(res, error));
+    });
     return mock;
   }
 
@@ -93,21 +98,44 @@ export class StorageConnectionMock {
   }
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let received: string;
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      received = Buffer.concat(chunks).toString('utf8');
+    } catch {
+      // The client went away mid-body (reset, aborted): there is nobody to answer.
+      res.destroy();
+      return;
+    }
     this.requestCount.total += 1;
-    const request = toMockRequest(req, Buffer.concat(chunks).toString('utf8'));
+    const request = toMockRequest(req, received);
     const next = (r: MockRequest = request) => handleOperation(r, this.context);
     let response: MockResponse;
+    let body: string;
     try {
       response = this.behaviour ? await this.behaviour(request, next, this.context) : next();
+      body = response.body === undefined ? '' : typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
     } catch (error) {
       response = { status: 500, headers: { 'content-type': 'text/plain' }, body: `mock failure: ${String(error)}` };
+      body = response.body as string;
     }
-    const body = response.body === undefined ? '' : typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+    if (res.destroyed) return;
     res.writeHead(response.status, response.headers);
     res.end(body);
   }
+}
+
+function failQuietly(res: http.ServerResponse, error: unknown): void {
+  try {
+    if (!res.headersSent && !res.destroyed) {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(`mock failure: ${String(error)}`);
+      return;
+    }
+  } catch {
+    // fall through: drop the exchange
+  }
+  res.destroy();
 }
 
 function toMockRequest(req: http.IncomingMessage, body: string): MockRequest {
