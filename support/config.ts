@@ -72,7 +72,7 @@ function parseBaseUrl(raw: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new ConfigError(`API_BASE_URL "${raw}" must use http or https: set it to e.g. https://dev-api.bentley.com.`);
   if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname))
-    throw new ConfigError(`API_BASE_URL "${raw}" is plain http to a remote host, so the token would travel unencrypted: use https (http is for localhost only).`);
+    throw new ConfigError(`API_BASE_URL "${raw}" is plain http to a remote host, so the token would travel unencrypted: set it to the https URL (plain http is for localhost only).`);
   if (url.search || url.hash || url.username || url.password)
     throw new ConfigError(`API_BASE_URL must be a plain base URL without query, fragment or credentials: set it to e.g. https://dev-api.bentley.com.`);
   return url.href.replace(/\/+$/, '');
