@@ -66,6 +66,13 @@ function collect(suite: JsonSuite, prefix: string[], into: TestVerdict[]): void 
   for (const child of suite.suites ?? []) collect(child, path, into);
 }
 
+/** Each test's verdict in a file written by Playwright's JSON reporter. */
+export function readJsonReport(file: string): TestVerdict[] {
+  const tests: TestVerdict[] = [];
+  for (const suite of (JSON.parse(fs.readFileSync(file, 'utf8')) as { suites: JsonSuite[] }).suites) collect(suite, [], tests);
+  return tests;
+}
+
 export async function runConformance(options: RunOptions): Promise<ConformanceRun> {
   const reports = reportPaths(options.reportsDir);
   fs.rmSync(reports.root, { recursive: true, force: true });
@@ -101,10 +108,7 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRu
   options.onStart?.({ signal: name => process.kill(-child.pid!, name) });
   const exitCode = await new Promise<number>(resolve => child.on('close', code => resolve(code ?? 1)));
   const wallMs = Date.now() - started;
-  const tests: TestVerdict[] = [];
-  if (json && fs.existsSync(jsonFile)) {
-    for (const suite of (JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as { suites: JsonSuite[] }).suites) collect(suite, [], tests);
-  }
+  const tests = json && fs.existsSync(jsonFile) ? readJsonReport(jsonFile) : [];
   const mockRequests = fs.existsSync(reports.mockRequests)
     ? (JSON.parse(fs.readFileSync(reports.mockRequests, 'utf8')) as { requests: number }).requests
     : undefined;

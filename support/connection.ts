@@ -20,6 +20,11 @@ export function mutableState(connection: Connection): Pick<Connection, 'displayN
   return { displayName: connection.displayName, authenticationType: connection.authenticationType };
 }
 
+/** Whether two connections have the same displayName and authenticationType. */
+export function sameState(a: Connection | undefined, b: Connection): boolean {
+  return a !== undefined && a.displayName === b.displayName && a.authenticationType === b.authenticationType;
+}
+
 /** Reads the connection back through the target's read method: GET, or PUT with an empty update. */
 export async function readBack(api: StorageConnectionsClient, target: Target): Promise<Connection> {
   const response = target.readMethod === 'GET' ? await api.get(target.connectionId) : await api.update(target.connectionId, {});
@@ -95,9 +100,7 @@ export class StateTracker {
     if (exchange.connectionId !== this.target.connectionId) return;
     const { status } = exchange.response;
     if (status === 200) {
-      const state = mutableState(connectionOf(exchange.response));
-      const original = mutableState(this.target.original);
-      this.dirty = state.displayName !== original.displayName || state.authenticationType !== original.authenticationType;
+      this.dirty = !sameState(connectionOf(exchange.response), this.target.original);
     } else if (exchange.method === 'PUT' && !REFUSALS.includes(status)) {
       // An undocumented answer (400, 5xx, ...) to a PUT: what it did to the connection is unknown.
       this.dirty = true;
@@ -109,11 +112,15 @@ export class StateTracker {
   }
 }
 
+/** The update that writes a connection's displayName and authenticationType (those it has) again. */
+export function writeBackBody(connection: Connection): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(mutableState(connection)).filter(([, value]) => value !== undefined));
+}
+
 /** Puts the original displayName and authenticationType back and checks the echo. */
 export async function restoreOriginal(api: StorageConnectionsClient, target: Target): Promise<void> {
   const original = mutableState(target.original);
-  const body = Object.fromEntries(Object.entries(original).filter(([, value]) => value !== undefined));
-  const response = await api.update(target.connectionId, body, { outsideBudget: true });
+  const response = await api.update(target.connectionId, writeBackBody(target.original), { outsideBudget: true });
   expect(response.status, 'restoring the connection to its original state').toBe(200);
   expect(mutableState(connectionOf(response)), 'the restored connection').toEqual(original);
 }

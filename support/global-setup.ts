@@ -9,7 +9,7 @@ import path from 'node:path';
 import { request as playwrightRequest, type APIRequestContext, type APIResponse, type FullConfig } from '@playwright/test';
 import { behaviourNamed } from '../mock/behaviours';
 import { StorageConnectionMock } from '../mock/server';
-import { AUTHENTICATION_TYPES } from './connection';
+import { AUTHENTICATION_TYPES, mutableState, sameState } from './connection';
 import { CONNECTIONS_PATH, MAX_RETRY_AFTER_SECONDS, RECOMMENDED_ACCEPT } from './client';
 import { LIVE_REQUEST_BUDGET, MOCK_PROBE_MAX_REQUESTS, readConfig, type SuiteConfig } from './config';
 import { createTokenFile, CredentialsError, fetchClientCredentialsToken, SharedToken, TOKEN_FILE_VARIABLE } from './credentials';
@@ -86,17 +86,16 @@ async function discover(context: APIRequestContext, target: Pick<Target, 'baseUr
 }
 
 type Where = Pick<Target, 'baseUrl' | 'token' | 'connectionId'>;
-type State = Pick<Connection, 'displayName' | 'authenticationType'>;
-const stateOf = (connection: Connection): State => ({ displayName: connection.displayName, authenticationType: connection.authenticationType });
+type State = ReturnType<typeof mutableState>;
 
 /** Puts `wanted` back unless the connection already has it; says which. */
 async function restore(context: APIRequestContext, where: Where, readMethod: ReadMethod, wanted: State): Promise<'unchanged' | 'restored'> {
   const current = await send(context, where, readMethod, readMethod === 'PUT' ? {} : undefined);
   const state = current?.status === 200 ? connectionIn(current.json) : undefined;
-  if (state && state.displayName === wanted.displayName && state.authenticationType === wanted.authenticationType) return 'unchanged';
+  if (sameState(state, wanted)) return 'unchanged';
   const put = await send(context, where, 'PUT', wanted);
   const echoed = put.status === 200 ? connectionIn(put.json) : undefined;
-  if (echoed?.displayName === wanted.displayName && echoed?.authenticationType === wanted.authenticationType) return 'restored';
+  if (sameState(echoed, wanted)) return 'restored';
   throw new SetupError(`could not restore connection ${where.connectionId} (PUT answered ${put.status}): set it back by hand to ${JSON.stringify(wanted)}.`);
 }
 
@@ -180,11 +179,11 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     }
     if (live) {
       try {
-        writeRecord({ baseUrl: where.baseUrl, connectionId: where.connectionId, original: stateOf(original), startedAt: new Date().toISOString(), pid: process.pid, host: os.hostname() }, record);
+        writeRecord({ baseUrl: where.baseUrl, connectionId: where.connectionId, original: mutableState(original), startedAt: new Date().toISOString(), pid: process.pid, host: os.hostname() }, record);
       } catch {
         throw new SetupError(`another run started on connection ${where.connectionId} at the same time: wait for it to finish, then run again.`);
       }
-      console.log(`Original state of connection ${where.connectionId}: ${JSON.stringify(stateOf(original))}.`);
+      console.log(`Original state of connection ${where.connectionId}: ${JSON.stringify(mutableState(original))}.`);
     }
     const budget = limit ? RequestBudget.create(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-budget-')), 'requests'), limit) : undefined;
     const target: Target = {
@@ -204,7 +203,7 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     return async () => {
       try {
         const token = (await started?.freshToken?.()) ?? where.token;
-        const outcome = await restore(context, { ...where, token }, readMethod, stateOf(original));
+        const outcome = await restore(context, { ...where, token }, readMethod, mutableState(original));
         console.log(`Teardown: the connection ${outcome === 'restored' ? 'was restored to' : 'is in'} its original state${budget ? `; ${budget.used} of ${limit} budgeted requests sent` : ''}.`);
         if (live) removeRecord(where.baseUrl, where.connectionId);
       } finally {

@@ -3,7 +3,7 @@
 // Error Response; after waiting that long the next request succeeds. A burst that reaches its bound
 // without a 429 proves nothing, so the probe is then skipped with the reason, never passed.
 import { test, expect } from '../../support/fixtures';
-import { mutableState } from '../../support/connection';
+import { writeBackBody } from '../../support/connection';
 import { MAX_RETRY_AFTER_SECONDS, type ApiResponse } from '../../support/client';
 
 /** Requests in flight at once: enough to outrun a per-minute limit on a live target. */
@@ -13,7 +13,7 @@ test.describe('429 Too many requests', () => {
   test('a burst is throttled with retry-after, and waiting it out is enough', async ({ api, target }) => {
     const max = target.probeMaxRequests;
     test.skip(max === 0, 'the 429 probe is off: set RATE_LIMIT_PROBE_MAX_REQUESTS to the most requests it may send');
-    const noChange = Object.fromEntries(Object.entries(mutableState(target.original)).filter(([, value]) => value !== undefined));
+    const noChange = writeBackBody(target.original);
     const send = () => api.update(target.connectionId, noChange, { retryWhenThrottled: false });
 
     let sent = 0;

@@ -9,7 +9,7 @@ import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { test, expect } from '../../support/fixtures';
-import { runConformance, type ConformanceRun, type TestVerdict } from '../../support/conformance-run';
+import { readJsonReport, runConformance, type ConformanceRun, type TestVerdict } from '../../support/conformance-run';
 import { PROJECT_ROOT } from '../../support/paths';
 import { recordFileOf } from '../../support/state-record';
 import { StorageConnectionMock, type Behaviour } from '../../mock/server';
@@ -181,7 +181,7 @@ test('two shards, merged, give the same tests and verdicts as one run', async ()
   for (const shard of [1, 2]) for (const file of fs.readdirSync(path.join(dir, `blob-${shard}`))) fs.copyFileSync(path.join(dir, `blob-${shard}`, file), path.join(all, file));
   const mergedJson = path.join(dir, 'merged.json');
   expect(await playwright(['merge-reports', '--reporter=json', all], { PLAYWRIGHT_JSON_OUTPUT_NAME: mergedJson })).toBe(0);
-  const merged: ConformanceRun = { ...single, tests: parseJsonReport(mergedJson) };
+  const merged: ConformanceRun = { ...single, tests: readJsonReport(mergedJson) };
   const verdicts = (run: ConformanceRun) => run.tests.map((t: TestVerdict) => `${t.title}: ${t.status}`).sort();
   expect(single.exitCode, single.output).toBe(0);
   expect(verdicts(merged)).toEqual(verdicts(single));
@@ -190,16 +190,4 @@ test('two shards, merged, give the same tests and verdicts as one run', async ()
 /** The record file name global setup uses for the mock's connection (support/state-record.ts). */
 function recordName(mock: StorageConnectionMock): string {
   return path.basename(recordFileOf(mock.url, mock.connectionId));
-}
-
-function parseJsonReport(file: string): TestVerdict[] {
-  interface Suite { title: string; specs?: { title: string; tests: { results: { status: TestVerdict['status'] }[] }[] }[]; suites?: Suite[] }
-  const out: TestVerdict[] = [];
-  const walk = (suite: Suite, prefix: string[]) => {
-    const here = suite.title ? [...prefix, suite.title] : prefix;
-    for (const spec of suite.specs ?? []) for (const t of spec.tests) out.push({ title: [...here, spec.title].join(' › '), status: t.results.at(-1)?.status ?? 'skipped', errors: [], annotations: [] });
-    for (const child of suite.suites ?? []) walk(child, here);
-  };
-  for (const suite of (JSON.parse(fs.readFileSync(file, 'utf8')) as { suites: Suite[] }).suites) walk(suite, []);
-  return out;
 }
