@@ -1,29 +1,26 @@
 // The conformance suite: Playwright API-request tests against the configured target (see README).
 import { defineConfig } from '@playwright/test';
-import { loadDotEnv, readConfig } from './support/config';
-import { reportPaths } from './support/paths';
+import { ConfigError, suiteConfig } from './support/run/config';
+import { reportPaths } from './support/run/paths';
 
-// Validate the configuration before any request: one clear line, then stop. Workers re-read this
-// file after each failure; their parent, the runner, has validated it already, so they skip the work.
-const VALIDATED_BY = 'CONFORMANCE_CONFIG_VALIDATED_BY';
-if (process.env[VALIDATED_BY] !== String(process.ppid)) try {
-  loadDotEnv();
-  readConfig();
-  // Loaded here only: the mock's behaviours are of no use to a worker.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (require('./mock/behaviours') as typeof import('./mock/behaviours')).behaviourNamed(process.env.MOCK_BEHAVIOUR);
-  process.env[VALIDATED_BY] = String(process.pid);
-} catch (error) {
-  console.error(`Configuration error: ${(error as Error).message}`);
-  process.exit(2);
+// The configuration is validated once, in the runner, before any request: one clear line, then stop.
+// Workers (TEST_WORKER_INDEX set) load this file too; they take the target global setup published.
+if (process.env.TEST_WORKER_INDEX === undefined) {
+  try {
+    suiteConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`Configuration error: ${error.message}`);
+    process.exit(2);
+  }
 }
 
 const reports = reportPaths();
 
 export default defineConfig({
   testDir: './tests/conformance',
-  // Starts the embedded mock when needed, remembers the connection's state; its teardown restores it.
-  globalSetup: './support/global-setup.ts',
+  // Starts the target, remembers the connection's state; its teardown restores it.
+  globalSetup: './support/run/global-setup.ts',
   // Throttled requests wait retry-after (up to 90 s on a live target) within a test.
   timeout: 180_000,
   // A nightly run must not hide a stray test.only.
@@ -32,8 +29,8 @@ export default defineConfig({
   retries: 0,
   outputDir: reports.testResults,
   reporter: [
-    // First: scrubs credentials from what the reporters after it receive (support/redacting-reporter.ts).
-    ['./support/redacting-reporter.ts'],
+    // First: scrubs credentials from what the reporters after it receive (support/report/redacting-reporter.ts).
+    ['./support/report/redacting-reporter.ts'],
     ['list'],
     ['junit', { outputFile: reports.junit }],
     ['html', { outputFolder: reports.playwrightReport, open: 'never' }],

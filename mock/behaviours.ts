@@ -13,6 +13,8 @@ export interface NamedBehaviour {
   behaviour: Behaviour;
   /** For a fault: the documented response path it breaks. */
   path?: 200 | 401 | 404 | 422 | 429;
+  /** For a fault: the tags of the checks that should catch it. */
+  caughtBy?: string[];
 }
 
 function named(kind: NamedBehaviour['kind'], entries: Record<string, Omit<NamedBehaviour, 'kind'>>): [string, NamedBehaviour][] {

@@ -16,7 +16,7 @@ import {
   withBody,
   withHeaders,
   withoutHeader,
-    type Behaviour,
+  type Behaviour,
 } from './behaviour-kit';
 import { errorResponse, parseUpdate, type MockResponse } from './operation';
 import type { StoredConnection } from './store';
@@ -24,6 +24,8 @@ import type { StoredConnection } from './store';
 export interface Fault {
   /** The response path it breaks. */
   path: 200 | 401 | 404 | 422 | 429;
+  /** The tags (support/checks/tags.ts) of the checks that should catch it: one of them must fail. */
+  caughtBy: string[];
   description: string;
   behaviour: Behaviour;
 }
@@ -41,26 +43,31 @@ export const FAULTS: Record<string, Fault> = {
   // ---- 200: status, headers, body shape and formats, echoed values, state ----
   'ok-status-201': {
     path: 200,
+    caughtBy: ['@200'],
     description: 'a successful update answers 201 Created instead of 200: clients that check for the documented 200 treat every update as failed',
     behaviour: onPut200(response => ({ ...response, status: 201 })),
   },
   'ok-content-type-text': {
     path: 200,
+    caughtBy: ['@200'],
     description: 'the 200 JSON body is labelled text/plain: clients that honour content-type cannot parse the connection',
     behaviour: onPut200(response => withHeaders(response, { 'content-type': 'text/plain; charset=utf-8' })),
   },
   'ok-unwrapped': {
     path: 200,
+    caughtBy: ['@200'],
     description: 'the 200 body is the connection itself, not { connection: ... }: every client reading response.connection gets nothing',
     behaviour: onPut200(response => ({ ...response, body: (response.body as { connection: unknown }).connection })),
   },
   'ok-imodelid-not-uuid': {
     path: 200,
+    caughtBy: ['@200'],
     description: 'iModelId is echoed as 32 hex digits without hyphens: not the UUID format the model promises, so lookups by id fail',
     behaviour: onPut200(response => mapConnection(response, c => ({ ...c, iModelId: String(c.iModelId).replace(/-/g, '') }))),
   },
   'ok-stale-echo': {
     path: 200,
+    caughtBy: ['@200'],
     description: 'the 200 echoes the connection as it was before the update (the write itself happens): clients show stale values',
     behaviour: (request, next, context) => {
       const before = request.connectionId === undefined ? undefined : context.store.get(request.connectionId);
@@ -70,6 +77,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'ok-lastrun-other-connection': {
     path: 200,
+    caughtBy: ['@200'],
     description: "the lastRun link points at a run of another connection: a client following it reads someone else's run",
     behaviour: onPut200(response =>
       mapConnection(response, c => {
@@ -81,6 +89,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'ok-name-non-ascii-mangled': {
     path: 200,
+    caughtBy: ['@non-ascii'],
     description: 'non-ASCII characters of displayName are stored and echoed as "?": names in most languages are silently destroyed',
     behaviour: (request, next) => {
       const body = bodyObject(request);
@@ -90,6 +99,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'ok-name-truncated': {
     path: 200,
+    caughtBy: ['@long-name'],
     description: 'any displayName is accepted and silently cut to 255 characters: a 200 that claims an update it did not make',
     behaviour: (request, next) => {
       const body = bodyObject(request);
@@ -99,6 +109,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'lost-update': {
     path: 200,
+    caughtBy: ['@persists'],
     description: 'the update is echoed but never stored: the client is told it succeeded and the change is lost',
     behaviour: (request, next, context) => {
       const before = request.connectionId === undefined ? undefined : context.store.get(request.connectionId);
@@ -109,6 +120,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'clobber-omitted-authtype': {
     path: 200,
+    caughtBy: ['@partial-update'],
     description: "an update without authenticationType resets it to the default 'User' (replace, not update): an omitted field must keep its value",
     behaviour: (request, next) => {
       const body = bodyObject(request);
@@ -118,6 +130,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'read-only-identity-writable': {
     path: 200,
+    caughtBy: ['@read-only'],
     description: 'iModelId and iTwinId in the body overwrite the stored ones: the update moves the connection to another iModel',
     behaviour: (request, next, context) => {
       const response = next();
@@ -137,23 +150,27 @@ export const FAULTS: Record<string, Fault> = {
   // ---- 401: authentication holes, status, code, order of checks ----
   'auth-none-accepted': {
     path: 401,
+    caughtBy: ['@no-credentials', '@unauthorised-unchanged'],
     description: 'a request without Authorization is served as if authenticated: anyone can rename any connection',
     behaviour: (request, next, context) => (request.headers['authorization'] === undefined ? authenticated(request, next, context) : next()),
   },
   'auth-any-bearer': {
     path: 401,
+    caughtBy: ['@invalid-token', '@unauthorised-unchanged'],
     description: 'any non-empty Bearer token is accepted without validation: a forged or expired token works',
     behaviour: (request, next, context) =>
       /^Bearer \S+/.test(request.headers['authorization'] ?? '') ? authenticated(request, next, context) : next(),
   },
   'auth-basic-accepted': {
     path: 401,
+    caughtBy: ['@basic-scheme', '@unauthorised-unchanged'],
     description: 'any Basic credentials are accepted: the API takes a scheme it does not document, with no token at all',
     behaviour: (request, next, context) =>
       /^Basic /.test(request.headers['authorization'] ?? '') ? authenticated(request, next, context) : next(),
   },
   'auth-write-before-reject': {
     path: 401,
+    caughtBy: ['@unauthorised-unchanged'],
     description: 'a PUT with bad credentials is applied, then answered 401: the refusal hides an unauthorised write',
     behaviour: (request, next, context) => {
       const response = next();
@@ -163,16 +180,19 @@ export const FAULTS: Record<string, Fault> = {
   },
   '401-as-403': {
     path: 401,
+    caughtBy: ['@401'],
     description: 'bad credentials get 403 Forbidden instead of 401: clients do not know to fetch a new token',
     behaviour: onStatus([401], response => ({ ...response, status: 403 })),
   },
   '401-wrong-code': {
     path: 401,
+    caughtBy: ['@header-not-found'],
     description: 'a missing Authorization header gets code "Unauthorized" instead of the documented HeaderNotFound',
     behaviour: onStatus([401], response => (errorCode(response) === 'HeaderNotFound' ? errorResponse(401, 'Unauthorized', 'Access denied.') : response)),
   },
   '401-after-lookup': {
     path: 401,
+    caughtBy: ['@auth-before-lookup'],
     description: 'an unknown id answers 404 before credentials are checked: an oracle of which connections exist, for anyone',
     behaviour: (request, next, context) => {
       const unknown = request.connectionId !== undefined && !context.store.has(request.connectionId);
@@ -184,11 +204,13 @@ export const FAULTS: Record<string, Fault> = {
   // ---- 404: status, code, body shape, upserts ----
   '404-wrong-code': {
     path: 404,
+    caughtBy: ['@unknown-id'],
     description: 'an unknown connection gets code "NotFound" instead of StorageConnectionNotFound: clients matching the code miss it',
     behaviour: onStatus([404], response => errorResponse(404, 'NotFound', String((response.body as { error: { message: string } }).error.message))),
   },
   '404-upsert-creates': {
     path: 404,
+    caughtBy: ['@unknown-id'],
     description: 'a PUT to an unknown id answers 404 but creates the connection anyway: PUT must never create connections',
     behaviour: (request, next, context) => {
       const response = next();
@@ -209,6 +231,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   '404-as-422': {
     path: 404,
+    caughtBy: ['@unknown-id'],
     description: 'an unknown id of the valid shape gets 422 InvalidValue connectionId: clients cannot tell "gone" from "malformed"',
     behaviour: onStatus([404], response =>
       errorCode(response) === 'StorageConnectionNotFound'
@@ -220,11 +243,13 @@ export const FAULTS: Record<string, Fault> = {
   // ---- 422: status, details, partial writes, coercion, server errors on bad bodies ----
   '422-as-400': {
     path: 422,
+    caughtBy: ['@malformed-json', '@not-an-object', '@empty-body'],
     description: 'a body that is not JSON gets 400 Bad Request (a framework answering before the handler) instead of the documented 422',
     behaviour: onStatus([422], (response, request) => (isPut(request) && bodyObject(request) === undefined ? { ...response, status: 400 } : response)),
   },
   '422-details-wrong-target': {
     path: 422,
+    caughtBy: ['@names-body-property', '@invalid-connection-id'],
     description: 'every 422 detail names target "sourceFiles" (copied from the example): the client cannot tell which field was wrong',
     behaviour: onStatus([422], response => {
       const { error } = response.body as { error: { code: string; message: string; details?: object[] } };
@@ -233,6 +258,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   '422-partial-write': {
     path: 422,
+    caughtBy: ['@refused-unchanged'],
     description: 'a refused update still applies its valid fields: the 422 says nothing changed when something did',
     behaviour: (request, next, context) => {
       const response = next();
@@ -250,6 +276,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   '422-malformed-500': {
     path: 422,
+    caughtBy: ['@malformed-json'],
     description: 'malformed JSON makes the server fail with 500 instead of answering 422 InvalidRequestBody',
     behaviour: onStatus([422], (response, request) => {
       const details = (response.body as { error: { details?: { code: string }[] } }).error.details ?? [];
@@ -262,16 +289,19 @@ export const FAULTS: Record<string, Fault> = {
   // ---- 429: throttling that breaks its contract ----
   '429-no-retry-after': {
     path: 429,
+    caughtBy: ['@throttling'],
     description: 'a 429 without retry-after: clients cannot know how long to wait and hammer the API or give up',
     behaviour: onStatus([429], response => withoutHeader(response, 'retry-after')),
   },
   '429-retry-after-fraction': {
     path: 429,
+    caughtBy: ['@throttling'],
     description: 'retry-after is "0.5", not the documented whole number of seconds: integer parsers reject it',
     behaviour: onStatus([429], response => withHeaders(response, { 'retry-after': '0.5' })),
   },
   '429-retry-after-lies': {
     path: 429,
+    caughtBy: ['@throttling'],
     description: 'retry-after says 1 s but the client stays throttled for 3 s: a client that waits as told is throttled again',
     behaviour: (() => {
       const blockedUntil = perMock(() => ({ at: 0 }));
@@ -293,6 +323,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   '429-as-503': {
     path: 429,
+    caughtBy: ['@throttling'],
     description: 'throttling answers 503 Service Unavailable instead of 429: clients take it for an outage, not a rate limit',
     behaviour: onStatus([429], response => ({ ...response, status: 503 })),
   },
@@ -300,6 +331,7 @@ export const FAULTS: Record<string, Fault> = {
   // ---- server errors on odd but legitimate input (they surface on the 200 path) ----
   '5xx-non-ascii': {
     path: 200,
+    caughtBy: ['@non-ascii'],
     description: 'a displayName with any non-ASCII character makes the server fail with 500: most of the world cannot name a connection',
     behaviour: (request, next) => {
       const body = bodyObject(request);
@@ -308,6 +340,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   '5xx-long-name': {
     path: 200,
+    caughtBy: ['@long-name'],
     description: 'a displayName over 1000 characters makes the server fail with 500 instead of refusing it with 422',
     behaviour: (request, next) => {
       const body = bodyObject(request);
@@ -316,6 +349,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   '5xx-null': {
     path: 200,
+    caughtBy: ['@null-value'],
     description: 'a null displayName or authenticationType makes the server fail with 500 (a null dereference) instead of 422',
     behaviour: (request, next) => {
       const body = bodyObject(request);

@@ -10,8 +10,8 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { StorageConnectionMock } from '../mock/server';
-import { runConformance } from '../support/conformance-run';
-import { PROJECT_ROOT } from '../support/paths';
+import { runConformance } from '../support/run/child-run';
+import { PROJECT_ROOT } from '../support/run/paths';
 
 const RUNS = Number(process.env.BENCH_RUNS) || 5;
 const BENCH_DIR = path.join(PROJECT_ROOT, 'reports', 'bench');

@@ -10,7 +10,7 @@
 // (https://conformance.local/...) and fails. Embedded, the definition stands alone for every tool.
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadSchema, MODELS, SCHEMA_DIR, type ModelName } from '../support/schemas';
+import { loadSchema, MODELS, SCHEMA_DIR, type ModelName } from '../support/contract/schemas';
 
 export const OPENAPI_FILE = path.join(SCHEMA_DIR, 'openapi.json');
 export const EXAMPLES_DIR = path.join(SCHEMA_DIR, 'examples');

@@ -3,7 +3,7 @@
 // status (non-zero on any failure).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { reportPaths } from '../support/paths';
+import { reportPaths } from '../support/run/paths';
 import { generateAllureReport } from './report';
 
 async function main(): Promise<number> {

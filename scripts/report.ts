@@ -2,7 +2,7 @@
 // of earlier runs (allurerc.mjs). Also called by `npm run conformance` after every run.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { reportPaths } from '../support/paths';
+import { reportPaths } from '../support/run/paths';
 
 /** Returns false, having said why, when there is nothing to report or Allure failed. */
 export function generateAllureReport(reports = reportPaths()): boolean {

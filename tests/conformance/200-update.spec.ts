@@ -1,10 +1,12 @@
 // 200 OK: an update changes exactly what it asks for, echoes the whole connection, and persists.
 // The echo must be the connection at the path (same id, same iModel and iTwin, consistent links),
 // a field left out keeps its value, and sending the same update twice gives the same representation.
-import { test, expect } from '../../support/fixtures';
-import { connectionOf, identityOf, linkProblems, otherAuthenticationType, readBack } from '../../support/connection';
-import type { ApiResponse } from '../../support/client';
-import type { Connection, Target } from '../../support/target';
+import { test, expect } from '../../support/checks/fixtures';
+import { connectionOf, readBack } from '../../support/checks/state';
+import { tags } from '../../support/checks/tags';
+import type { ApiResponse } from '../../support/client/client';
+import { identityOf, linkProblems, otherAuthenticationType, type Connection } from '../../support/contract/connection';
+import type { Target } from '../../support/run/target';
 
 const uniqueName = (label: string) => `conformance ${label} ${Date.now().toString(36)}`;
 
@@ -34,14 +36,14 @@ async function expectPersisted(api: Parameters<typeof readBack>[0], target: Targ
 }
 
 test.describe('200 OK', () => {
-  test('a rename echoes the new displayName, keeps authenticationType and persists', async ({ api, target }) => {
+  test('a rename echoes the new displayName, keeps authenticationType and persists', tags('@200', '@critical', '@echo', '@persists'), async ({ api, target }) => {
     const displayName = uniqueName('rename');
     const expected = { displayName, authenticationType: target.original.authenticationType };
     await expectEcho(await api.update(target.connectionId, { displayName }), target, expected);
     await expectPersisted(api, target, expected);
   });
 
-  test('switching authenticationType and back keeps displayName and persists each time', async ({ api, target }) => {
+  test('switching authenticationType and back keeps displayName and persists each time', tags('@200', '@critical', '@echo', '@persists'), async ({ api, target }) => {
     const { displayName, authenticationType } = target.original;
     const switched = { displayName, authenticationType: otherAuthenticationType(authenticationType) };
     await expectEcho(await api.update(target.connectionId, { authenticationType: switched.authenticationType }), target, switched);
@@ -50,7 +52,7 @@ test.describe('200 OK', () => {
     await expectPersisted(api, target, { displayName, authenticationType });
   });
 
-  test('both fields at once are both applied', async ({ api, target }) => {
+  test('both fields at once are both applied', tags('@200', '@echo', '@persists'), async ({ api, target }) => {
     const expected = { displayName: uniqueName('both'), authenticationType: otherAuthenticationType(target.original.authenticationType) };
     await expectEcho(await api.update(target.connectionId, expected), target, expected);
     await expectPersisted(api, target, expected);
@@ -59,7 +61,7 @@ test.describe('200 OK', () => {
   // The earlier update sets authenticationType to 'Service', not the documented default ('User'), so
   // a server that resets an omitted field to its default (a replace, not an update) is caught whatever
   // the original value; the other direction (displayName kept when left out) is the switching test.
-  test('a field left out of a later update keeps the value an earlier update gave it', async ({ api, target }) => {
+  test('a field left out of a later update keeps the value an earlier update gave it', tags('@200', '@critical', '@echo', '@persists', '@partial-update'), async ({ api, target }) => {
     const displayName = uniqueName('kept');
     const authenticationType = 'Service';
     await expectEcho(await api.update(target.connectionId, { authenticationType }), target, { displayName: target.original.displayName, authenticationType });
@@ -73,14 +75,14 @@ test.describe('200 OK', () => {
     ['emoji outside the BMP', 'conformance 🚀🏗️ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢'],
     ['right-to-left', 'اتصال التخزين חיבור'],
   ] as const) {
-    test(`a non-ASCII displayName (${label}) round-trips exactly`, async ({ api, target }) => {
+    test(`a non-ASCII displayName (${label}) round-trips exactly`, tags('@200', '@echo', '@persists', '@non-ascii'), async ({ api, target }) => {
       const expected = { displayName, authenticationType: target.original.authenticationType };
       await expectEcho(await api.update(target.connectionId, { displayName }), target, expected);
       await expectPersisted(api, target, expected);
     });
   }
 
-  test('repeating the same update gives the same representation', async ({ api, target }) => {
+  test('repeating the same update gives the same representation', tags('@200', '@echo', '@repeatable'), async ({ api, target }) => {
     const update = { displayName: uniqueName('repeat'), authenticationType: target.original.authenticationType };
     const first = await api.update(target.connectionId, update);
     await expectEcho(first, target, update);

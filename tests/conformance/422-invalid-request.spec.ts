@@ -1,20 +1,19 @@
 // 422 Unprocessable Entity: a body that is not a valid Storage Connection (update), or an invalid
 // connectionId, is refused with InvalidStorageConnectionRequest; where the error has details, one of
 // them names what was wrong. A refused request changes nothing, not even the part of it that was valid.
-import { test, expect } from '../../support/fixtures';
-import { expectUnchanged, otherAuthenticationType } from '../../support/connection';
-import { NO_BODY, raw, type ApiResponse } from '../../support/client';
-import { INVALID_CONNECTION_IDS } from '../../support/ids';
-
-interface ErrorBody {
-  error: { code: string; details?: { code?: string; target?: string | null }[] };
-}
+import { test, expect } from '../../support/checks/fixtures';
+import { expectUnchanged } from '../../support/checks/state';
+import { tags } from '../../support/checks/tags';
+import { NO_BODY, raw, type ApiResponse } from '../../support/client/client';
+import { otherAuthenticationType } from '../../support/contract/connection';
+import { INVALID_CONNECTION_IDS } from '../../support/contract/ids';
+import { ERROR_CODES, type ErrorBody } from '../../support/contract/operation';
 
 /** 422 InvalidStorageConnectionRequest; when details are given, one names `target` (if one is expected). */
 async function expectRefused(response: ApiResponse, target?: string) {
   await expect(response).toBeDocumentedResponse(422);
   const { error } = response.json as ErrorBody;
-  expect(error.code, 'the documented 422 code').toBe('InvalidStorageConnectionRequest');
+  expect(error.code, 'the documented 422 code').toBe(ERROR_CODES.invalidRequest);
   if (target && error.details?.length)
     expect(error.details.map(detail => detail.target), `a detail names the offending target "${target}"`).toContain(target);
   if (target && !error.details?.length) test.info().annotations.push({ type: 'observed', description: `422 without details, so no target to check (${target})` });
@@ -51,35 +50,35 @@ const wrongValues: [string, Record<string, unknown>, string][] = [
 
 test.describe('422 Unprocessable Entity', () => {
   for (const [name, body] of malformed) {
-    test(`malformed JSON (${name}) gets 422`, async ({ api, target }) => {
+    test(`malformed JSON (${name}) gets 422`, tags('@422', '@malformed-json'), async ({ api, target }) => {
       await expectRefused(await api.update(target.connectionId, raw(body)));
     });
   }
 
   for (const [name, body] of notObjects) {
-    test(`a body that is not an object (${name}) gets 422`, async ({ api, target }) => {
+    test(`a body that is not an object (${name}) gets 422`, tags('@422', '@not-an-object'), async ({ api, target }) => {
       await expectRefused(await api.update(target.connectionId, raw(body)));
     });
   }
 
-  test('an empty body gets 422', async ({ api, target }) => {
+  test('an empty body gets 422', tags('@422', '@empty-body'), async ({ api, target }) => {
     await expectRefused(await api.update(target.connectionId, NO_BODY));
     await expectRefused(await api.update(target.connectionId, raw('')));
   });
 
   for (const [name, body, offending] of wrongValues) {
-    test(`${name} gets 422 naming ${offending}`, async ({ api, target }) => {
+    test(`${name} gets 422 naming ${offending}`, tags('@422', '@wrong-value', '@names-body-property'), async ({ api, target }) => {
       await expectRefused(await api.update(target.connectionId, body), offending);
     });
   }
 
   for (const id of INVALID_CONNECTION_IDS) {
-    test(`an invalid connectionId (${JSON.stringify(id)}) gets 422 naming connectionId`, async ({ api }) => {
+    test(`an invalid connectionId (${JSON.stringify(id)}) gets 422 naming connectionId`, tags('@422', '@invalid-connection-id'), async ({ api }) => {
       await expectRefused(await api.update(id, { displayName: 'conformance 422' }), 'connectionId');
     });
   }
 
-  test('a refused request changes nothing, not even its valid part', async ({ api, target }) => {
+  test('a refused request changes nothing, not even its valid part', tags('@422', '@critical', '@refused-unchanged'), async ({ api, target }) => {
     const stamp = Date.now().toString(36);
     const other = otherAuthenticationType(target.original.authenticationType);
     await expectRefused(await api.update(target.connectionId, { displayName: `conformance partial ${stamp}`, authenticationType: 'Admin' }), 'authenticationType');

@@ -4,10 +4,12 @@
 // connection and must carry what was sent (a 200 that silently cuts or rewrites a name claims an update
 // it did not make), and read-only properties (id, iModelId, iTwinId) never change through this operation.
 import crypto from 'node:crypto';
-import { test, expect } from '../../support/fixtures';
-import { connectionOf, expectUnchanged, identityOf, linkProblems, readBack } from '../../support/connection';
-import { raw, RawBody } from '../../support/client';
-import { unknownConnectionId } from '../../support/ids';
+import { test, expect } from '../../support/checks/fixtures';
+import { connectionOf, expectUnchanged, readBack } from '../../support/checks/state';
+import { tags, type Topic } from '../../support/checks/tags';
+import { raw, RawBody } from '../../support/client/client';
+import { identityOf, linkProblems } from '../../support/contract/connection';
+import { unknownConnectionId } from '../../support/contract/ids';
 
 /** The update a body carries, as the server would parse it (a byte order mark aside). */
 function sentUpdate(body: unknown): Record<string, unknown> {
@@ -32,27 +34,27 @@ function acceptableNames(sent: string): string[] {
   return [...new Set([...forms, ...forms.map(name => name.trim())])];
 }
 
-const bodies: [string, unknown][] = [
-  ['an empty update {}', {}],
-  ['an empty displayName', { displayName: '' }],
-  ['a displayName of spaces', { displayName: '   ' }],
-  ['a displayName of 256 characters', { displayName: 'n'.repeat(256) }],
-  ['a displayName of 10,000 characters', { displayName: 'n'.repeat(10_000) }],
-  ['a displayName with control characters', { displayName: 'conformance\u0000\n\t\u001b[31m' }],
-  ['a displayName with markup and quotes', { displayName: `<script>alert("x")</script> O'Brien & "co" \\ /` }],
-  ['a displayName with a lone surrogate', { displayName: 'conformance \ud800' }],
-  ['a displayName with combining and zero-width characters', { displayName: 'e\u0301\u200b\u200d\ufeff' }],
-  ['a null displayName', { displayName: null }],
-  ['a lower-case authenticationType', { authenticationType: 'user' }],
-  ['an upper-case authenticationType', { authenticationType: 'SERVICE' }],
-  ['a null authenticationType', { authenticationType: null }],
-  ['an unknown property', { displayName: 'conformance extra', unknownProperty: true }],
-  ['a body with a UTF-8 byte order mark', raw('\ufeff{"displayName": "conformance bom"}')],
+const bodies: [string, unknown, Topic[]][] = [
+  ['an empty update {}', {}, []],
+  ['an empty displayName', { displayName: '' }, ['@echoes-name']],
+  ['a displayName of spaces', { displayName: '   ' }, ['@echoes-name']],
+  ['a displayName of 256 characters', { displayName: 'n'.repeat(256) }, ['@echoes-name', '@long-name']],
+  ['a displayName of 10,000 characters', { displayName: 'n'.repeat(10_000) }, ['@echoes-name', '@long-name']],
+  ['a displayName with control characters', { displayName: 'conformance\u0000\n\t\u001b[31m' }, ['@echoes-name']],
+  ['a displayName with markup and quotes', { displayName: `<script>alert("x")</script> O'Brien & "co" \\ /` }, ['@echoes-name']],
+  ['a displayName with a lone surrogate', { displayName: 'conformance \ud800' }, ['@echoes-name']],
+  ['a displayName with combining and zero-width characters', { displayName: 'e\u0301\u200b\u200d\ufeff' }, ['@echoes-name']],
+  ['a null displayName', { displayName: null }, ['@null-value']],
+  ['a lower-case authenticationType', { authenticationType: 'user' }, []],
+  ['an upper-case authenticationType', { authenticationType: 'SERVICE' }, []],
+  ['a null authenticationType', { authenticationType: null }, ['@null-value']],
+  ['an unknown property', { displayName: 'conformance extra', unknownProperty: true }, ['@echoes-name']],
+  ['a body with a UTF-8 byte order mark', raw('\ufeff{"displayName": "conformance bom"}'), ['@bom']],
 ];
 
 test.describe('boundary inputs: 200 or 422, never 5xx', () => {
-  for (const [name, body] of bodies) {
-    test(`${name} is accepted or refused cleanly`, async ({ api, target }) => {
+  for (const [name, body, topics] of bodies) {
+    test(`${name} is accepted or refused cleanly`, tags('@boundary', ...topics), async ({ api, target }) => {
       const response = await api.update(target.connectionId, body);
       await expect(response).toBeDocumentedResponse([200, 422]);
       test.info().annotations.push({ type: 'observed', description: `${response.status} for ${name}` });
@@ -71,7 +73,7 @@ test.describe('boundary inputs: 200 or 422, never 5xx', () => {
     });
   }
 
-  test('read-only properties in the body never change the connection\'s identity', async ({ api, target }) => {
+  test('read-only properties in the body never change the connection\'s identity', tags('@boundary', '@critical', '@read-only'), async ({ api, target }) => {
     const body = { displayName: 'conformance read-only', id: unknownConnectionId(), iModelId: crypto.randomUUID(), iTwinId: crypto.randomUUID() };
     const response = await api.update(target.connectionId, body);
     await expect(response).toBeDocumentedResponse([200, 422]);
@@ -82,7 +84,7 @@ test.describe('boundary inputs: 200 or 422, never 5xx', () => {
     expect(identityOf(stored), 'identity read back').toEqual(identity);
   });
 
-  test('an unknown id with a malformed body gets 404 or 422', async ({ api }) => {
+  test('an unknown id with a malformed body gets 404 or 422', tags('@boundary', '@malformed-json'), async ({ api }) => {
     const response = await api.update(unknownConnectionId(), raw('{"displayName": '));
     await expect(response).toBeDocumentedResponse([404, 422]);
     test.info().annotations.push({ type: 'observed', description: `${response.status} for an unknown id with a malformed body` });

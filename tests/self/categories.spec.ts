@@ -2,8 +2,8 @@
 // produces lands in its own category, whatever port or id its URL happens to contain.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { test, expect } from '../../support/fixtures';
-import { PROJECT_ROOT } from '../../support/paths';
+import { test, expect } from './fixtures';
+import { PROJECT_ROOT } from '../../support/run/paths';
 
 interface Category { name: string; matchers: { message: RegExp }[] }
 

@@ -5,9 +5,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { test, expect } from '../../support/fixtures';
-import { ConfigError, loadDotEnv, readConfig } from '../../support/config';
-import { PROJECT_ROOT } from '../../support/paths';
+import { test, expect } from './fixtures';
+import { ConfigError, loadDotEnv, readConfig } from '../../support/run/config';
+import { PROJECT_ROOT } from '../../support/run/paths';
 
 const LIVE = { API_BASE_URL: 'https://dev-api.bentley.com', API_ACCESS_TOKEN: 'eyJ0eXAiOiJKV1Qi.token', STORAGE_CONNECTION_ID: 'MWplZe9Uf0iR1IDMqyOMLuL24kbZK4VNvgn4ev3etXI' };
 

@@ -3,9 +3,9 @@
 // anything; and against a target given by URL the connection is left as it was found, even when
 // checks fail, also when the target serves only the PUT.
 import fs from 'node:fs';
-import { test, expect } from '../../support/fixtures';
-import { runConformance, type ConformanceRun } from '../../support/conformance-run';
-import { reportPaths } from '../../support/paths';
+import { test, expect } from './fixtures';
+import { runConformance, type ConformanceRun } from '../../support/run/child-run';
+import { reportPaths } from '../../support/run/paths';
 import { StorageConnectionMock, type Behaviour } from '../../mock/server';
 import { errorResponse } from '../../mock/operation';
 

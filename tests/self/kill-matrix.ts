@@ -1,49 +1,13 @@
 // The kill matrix: the conformance suite run against the mock in every fault and every variant of
-// mock/behaviours.ts. A fault counts as detected only when one of the checks related to it failed
-// (DETECTED_BY below), not merely when something went red; a variant must pass. The matrix is a
-// Markdown table anyone can re-run: reports/kill-matrix.md.
+// mock/behaviours.ts. A fault counts as detected only when a check carrying one of the tags the fault
+// names (its caughtBy) failed, not merely when something went red; a variant must pass. The matrix is
+// a Markdown table anyone can re-run: reports/kill-matrix.md.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BEHAVIOURS, type NamedBehaviour } from '../../mock/behaviours';
-import { runConformance, type ConformanceRun } from '../../support/conformance-run';
-import { PROJECT_ROOT } from '../../support/paths';
-
-/** For each fault, the checks (test-title patterns) of which at least one must fail. */
-export const DETECTED_BY: Record<string, RegExp[]> = {
-  'ok-status-201': [/^200-update\.spec\.ts/],
-  'ok-content-type-text': [/^200-update\.spec\.ts/],
-  'ok-unwrapped': [/^200-update\.spec\.ts/],
-  'ok-imodelid-not-uuid': [/^200-update\.spec\.ts/],
-  'ok-stale-echo': [/^200-update\.spec\.ts/],
-  'ok-lastrun-other-connection': [/^200-update\.spec\.ts/],
-  'ok-name-non-ascii-mangled': [/a non-ASCII displayName .* round-trips exactly/],
-  'ok-name-truncated': [/a displayName of (256|10,000) characters/],
-  'lost-update': [/^200-update\.spec\.ts .*persist|a field left out|both fields at once/],
-  'clobber-omitted-authtype': [/a field left out of a later update keeps the value/],
-  'read-only-identity-writable': [/read-only properties in the body never change/],
-  'auth-none-accepted': [/no Authorization header gets|without credentials gets 401|a rejected request changes nothing/],
-  'auth-any-bearer': [/an invalid bearer token gets 401/, /a rejected request changes nothing/],
-  'auth-basic-accepted': [/the Basic scheme gets 401/, /a rejected request changes nothing/],
-  'auth-write-before-reject': [/^401-unauthorized\.spec\.ts .*a rejected request changes nothing/],
-  '401-as-403': [/^401-unauthorized\.spec\.ts/],
-  '401-wrong-code': [/no Authorization header gets 401 HeaderNotFound/],
-  '401-after-lookup': [/an unknown id without credentials gets 401, not 404/],
-  '404-wrong-code': [/^404-not-found\.spec\.ts/],
-  '404-upsert-creates': [/^404-not-found\.spec\.ts .*creates nothing/],
-  '404-as-422': [/^404-not-found\.spec\.ts/],
-  '422-as-400': [/malformed JSON .* gets 422|not an object .* gets 422|an empty body gets 422/],
-  '422-details-wrong-target': [/gets 422 naming/],
-  '422-partial-write': [/a refused request changes nothing, not even its valid part/],
-  '422-malformed-500': [/malformed JSON .* gets 422/],
-  '429-no-retry-after': [/^429-rate-limit\.spec\.ts/],
-  '429-retry-after-fraction': [/^429-rate-limit\.spec\.ts/],
-  '429-retry-after-lies': [/^429-rate-limit\.spec\.ts/],
-  '429-as-503': [/^429-rate-limit\.spec\.ts/],
-  '5xx-non-ascii': [/a non-ASCII displayName .* round-trips exactly/],
-  '5xx-long-name': [/a displayName of 10,000 characters/],
-  '5xx-null': [/a null (displayName|authenticationType)/],
-};
+import { runConformance, type ConformanceRun } from '../../support/run/child-run';
+import { PROJECT_ROOT } from '../../support/run/paths';
 
 /**
  * A fault run stops at its first failed check (each failure would restart Playwright's worker, which
@@ -70,7 +34,8 @@ export interface MatrixRow {
 const failed = (run: ConformanceRun) => run.tests.filter(t => t.status === 'failed' || t.status === 'timedOut' || t.status === 'interrupted');
 
 export function judge(name: string, behaviour: NamedBehaviour, run: ConformanceRun): MatrixRow {
-  const failing = failed(run).map(t => t.title);
+  const failingTests = failed(run);
+  const failing = failingTests.map(t => t.title);
   // A fault run stops early (MAX_FAILURES), so only a variant's skips say something (e.g. an unprovable probe).
   const skipped = behaviour.kind === 'variant' ? run.tests.filter(t => t.status === 'skipped').map(t => t.title) : [];
   const throttleWaits = run.tests.flatMap(t => t.annotations).filter(a => a.type === 'throttled').length;
@@ -82,8 +47,8 @@ export function judge(name: string, behaviour: NamedBehaviour, run: ConformanceR
     const passes = run.exitCode === 0 && failing.length === 0;
     return { ...base, expected: 'passes', observed: passes ? 'passes' : 'false alarm', ok: passes };
   }
-  const patterns = DETECTED_BY[name] ?? [];
-  const related = failing.some(title => patterns.some(pattern => pattern.test(title)));
+  const caughtBy = behaviour.caughtBy ?? [];
+  const related = failingTests.some(t => t.tags.some(tag => caughtBy.includes(tag)));
   const observed = related ? 'detected' : failing.length ? 'failed, no related check' : 'not detected';
   return { ...base, expected: 'detected', observed, ok: related };
 }
@@ -124,7 +89,7 @@ export function toMarkdown(rows: MatrixRow[], wallMs: number, concurrency: numbe
     '# Kill matrix',
     '',
     `The conformance suite against the embedded mock in each fault and variant of mock/behaviours.ts (re-run: \`npx playwright test -c tests/self kill-matrix\`).`,
-    `A fault is **detected** when one of its related checks (tests/self/kill-matrix.ts, DETECTED_BY) failed; fault runs stop after ${MAX_FAILURES} failed check(s), so the column shows the first check(s) that caught each fault.`,
+    `A fault is **detected** when a check carrying one of the tags it names (its caughtBy in mock/faults.ts) failed; fault runs stop after ${MAX_FAILURES} failed check(s), so the column shows the first check(s) that caught each fault.`,
     '',
     `- Faults detected: **${faults.filter(row => row.ok).length}/${faults.length}**`,
     `- Variants passing: **${variants.filter(row => row.ok).length}/${variants.length}**`,

@@ -8,10 +8,10 @@ import http from 'node:http';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { test, expect } from '../../support/fixtures';
-import { readJsonReport, runConformance, type ConformanceRun, type TestVerdict } from '../../support/conformance-run';
-import { PROJECT_ROOT } from '../../support/paths';
-import { recordFileOf } from '../../support/state-record';
+import { test, expect } from './fixtures';
+import { readJsonReport, runConformance, type ConformanceRun, type TestVerdict } from '../../support/run/child-run';
+import { PROJECT_ROOT } from '../../support/run/paths';
+import { recordFileOf } from '../../support/run/state-record';
 import { StorageConnectionMock, type Behaviour } from '../../mock/server';
 
 const liveEnv = (mock: StorageConnectionMock, extra: Record<string, string> = {}) => ({

@@ -1,7 +1,7 @@
 // The embedded mock is a product part: it keeps the document's contract on its own (these checks do
 // not go through the conformance suite) and its rate limit answers with an honest retry-after.
 import http from 'node:http';
-import { test, expect } from '../../support/fixtures';
+import { test, expect } from './fixtures';
 import { StorageConnectionMock } from '../../mock/server';
 import { RateLimiter } from '../../mock/rate-limit';
 

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { compileErrors, validate } from '@readme/openapi-parser';
-import { test, expect } from '../../support/fixtures';
-import { loadSchema, MODELS, violationsOf, type ModelName } from '../../support/schemas';
+import { test, expect } from './fixtures';
+import { loadSchema, MODELS, violationsOf, type ModelName } from '../../support/contract/schemas';
 import {
   EXAMPLES_DIR,
   OPENAPI_FILE,

@@ -3,9 +3,9 @@
 // opened in a real browser, must show what a reader needs: the five response paths, the failed check
 // with its response and schema violations, its cause, and the environment block.
 import fs from 'node:fs';
-import { test, expect } from '../../support/fixtures';
-import { runConformance, type ConformanceRun } from '../../support/conformance-run';
-import { reportPaths } from '../../support/paths';
+import { test, expect } from './fixtures';
+import { runConformance, type ConformanceRun } from '../../support/run/child-run';
+import { reportPaths } from '../../support/run/paths';
 import { StorageConnectionMock, type Behaviour } from '../../mock/server';
 import { findSecret } from './helpers/find-secret';
 import { launchChromium } from './helpers/browser';

@@ -3,8 +3,8 @@
 // the dropped request may have changed, is restored.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test, expect } from '../../support/fixtures';
-import { runConformance } from '../../support/conformance-run';
+import { test, expect } from './fixtures';
+import { runConformance } from '../../support/run/child-run';
 import { StorageConnectionMock } from '../../mock/server';
 import { findSecret } from './helpers/find-secret';
 

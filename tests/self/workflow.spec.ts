@@ -6,9 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { validateWorkflow } from '@action-validator/core';
 import { parse } from 'yaml';
-import { test, expect } from '../../support/fixtures';
-import { CREDENTIAL_VARIABLES } from '../../support/credentials';
-import { PROJECT_ROOT } from '../../support/paths';
+import { test, expect } from './fixtures';
+import { CREDENTIAL_VARIABLES } from '../../support/run/credential-settings';
+import { PROJECT_ROOT } from '../../support/run/paths';
 
 const FILE = path.join(PROJECT_ROOT, '.github/workflows/nightly.yml');
 const TEXT = fs.readFileSync(FILE, 'utf8');

@@ -1,14 +1,16 @@
 // Target profiles: what a target that is not the real API (or the embedded mock) can stand in for, as
-// data keyed by test title. A profile says which checks need a `Prefer` header to reach their path
-// (Prism picks a response by `Prefer: code=N`, it has no logic of its own), and which cannot be
-// satisfied at all by that target and are skipped with the reason, never passed. docs/prism.md
-// explains each entry. Patterns match a test's own title (TestInfo.title, without its describe).
+// data keyed by the tags the checks declare (checks/tags.ts). A profile says which checks need a
+// `Prefer` header to reach their path (Prism picks a response by `Prefer: code=N`, it has no logic of
+// its own), and which cannot be satisfied at all by that target and are skipped with the reason, never
+// passed; every other check runs as it is. docs/prism.md explains each entry.
 import fs from 'node:fs';
 import path from 'node:path';
-import { SCHEMA_DIR } from './schemas';
+import type { Tag } from '../checks/tags';
+import { SCHEMA_DIR } from '../contract/schemas';
 
 export interface PreferRule {
-  pattern: RegExp;
+  /** The checks it applies to: those declaring this tag. */
+  tag: Tag;
   /** The value of the `Prefer` header, sent with every request of the test. */
   prefer: string;
   /** What the check then proves and what it does not (for an annotation). */
@@ -16,7 +18,7 @@ export interface PreferRule {
 }
 
 export interface SkipRule {
-  pattern: RegExp;
+  tag: Tag;
   /** Why the target cannot satisfy the check (the skip reason shown in the report). */
   reason: string;
 }
@@ -25,8 +27,6 @@ export interface TargetProfile {
   description: string;
   /** The settings a run against this target needs. */
   env: Record<string, string>;
-  /** Checks that pass against the target as they are (listed so that every title is accounted for). */
-  asIs: RegExp[];
   preferRules: PreferRule[];
   skip: SkipRule[];
 }
@@ -50,89 +50,77 @@ export const PROFILES = {
       STORAGE_CONNECTION_ID: EXAMPLE_CONNECTION_ID,
       RATE_LIMIT_PROBE_MAX_REQUESTS: '0',
     },
-    asIs: [
-      /^(no Authorization header gets 401 HeaderNotFound|(an empty bearer token|the Basic scheme) gets 401)$/,
-      /^a body that is not an object \(.+\) gets 422$/,
-      /^an empty body gets 422$/,
-      /^(an empty update \{\}|a null displayName|a lower-case authenticationType|an upper-case authenticationType|a null authenticationType) is accepted or refused cleanly$/,
-      /^read-only properties in the body never change the connection's identity$/,
-    ],
     preferRules: [
       {
-        pattern: /^an invalid bearer token gets 401$/,
+        tag: '@invalid-token',
         prefer: 'code=401',
         note: 'Prism checks only the scheme, so any Bearer token passes; Prefer: code=401 reaches the 401 path. Whether the token is rejected is not tested.',
       },
       {
-        pattern: /^an unknown id of the real ids' shape gets 404 StorageConnectionNotFound and creates nothing$/,
+        tag: '@unknown-id',
         prefer: 'code=404',
         note: 'Prism has no connections; Prefer: code=404 reaches the 404 path. That the id is unknown, and that nothing was created, is not tested.',
       },
       {
-        pattern: /^an invalid connectionId \(.+\) gets 422 naming connectionId$/,
+        tag: '@invalid-connection-id',
         prefer: 'code=422',
         note: 'Prism takes any string as connectionId; Prefer: code=422 reaches the 422 path, and the document\'s 422 example happens to name connectionId. Prism did not judge the id.',
       },
     ],
     skip: [
       {
-        pattern: /^(a rename echoes|switching authenticationType and back|both fields at once|a field left out of a later update|a non-ASCII displayName .+ round-trips|repeating the same update)/,
+        tag: '@echo',
         reason: `${STATELESS}: it neither echoes the requested values nor keeps them to read back.`,
       },
       {
-        pattern: /^an unknown id without credentials gets 401, not 404$/,
+        tag: '@auth-before-lookup',
         reason: 'Precedence is untestable on Prism: it never answers 404 unless asked with Prefer, so 401 before 404 would pass vacuously.',
       },
       {
-        pattern: /^a malformed body without credentials gets 401, not 422$/,
+        tag: '@auth-before-validation',
         reason: `Precedence is untestable on Prism: ${NOT_JSON}.`,
       },
       {
-        pattern: /^a rejected request changes nothing$/,
+        tag: '@unauthorised-unchanged',
         reason: `Prism accepts any bearer token (the invalid-token request gets 200), and ${STATELESS}: there is no state to change or read back.`,
       },
-      { pattern: /^malformed JSON \(.+\) gets 422$/, reason: `${NOT_JSON}.` },
+      { tag: '@malformed-json', reason: `${NOT_JSON}.` },
       {
-        pattern: /gets 422 naming (authenticationType|displayName)$/,
+        tag: '@names-body-property',
         reason: 'Prism answers the document\'s 422 example, whose details name sourceFiles, connectorType, storageFileId and connectionId, never the property at fault.',
       },
       {
-        pattern: /^a refused request changes nothing, not even its valid part$/,
+        tag: '@refused-unchanged',
         reason: `Prism's 422 is the document's example (it names no offending property), and ${STATELESS}: there is no state to read back.`,
       },
       {
-        pattern: /^a burst is throttled with retry-after, and waiting it out is enough$/,
+        tag: '@throttling',
         reason: 'Prism never throttles by itself; Prefer: code=429 throttles every request, so recovery after retry-after cannot be shown.',
       },
       {
-        pattern: /^(an empty displayName|a displayName .+|an unknown property) is accepted or refused cleanly$/,
+        tag: '@echoes-name',
         reason: `${STATELESS}: an accepted displayName must be echoed as sent, which a static example cannot do.`,
       },
-      { pattern: /^a body with a UTF-8 byte order mark is accepted or refused cleanly$/, reason: `${NOT_JSON} (JSON with a BOM is not JSON to Prism's parser).` },
-      { pattern: /^an unknown id with a malformed body gets 404 or 422$/, reason: `${NOT_JSON}.` },
+      { tag: '@bom', reason: `${NOT_JSON} (JSON with a BOM is not JSON to Prism's parser).` },
+      
     ],
   },
 } as const satisfies Record<string, TargetProfile>;
 
 export type ProfileName = keyof typeof PROFILES;
 
-/** The `Prefer` header a test sends under the profile, if any. */
-export function preferFor(profile: TargetProfile, testTitle: string): string | undefined {
-  return profile.preferRules.find(rule => rule.pattern.test(testTitle))?.prefer;
+/** The `Prefer` rule of a check under the profile, if any. */
+export function preferFor(profile: TargetProfile, testTags: readonly string[]): PreferRule | undefined {
+  return profile.preferRules.find(rule => testTags.includes(rule.tag));
 }
 
-/** Why the profile skips the test, if it does. */
-export function skipReasonFor(profile: TargetProfile, testTitle: string): string | undefined {
-  return profile.skip.find(rule => rule.pattern.test(testTitle))?.reason;
+/** Why the profile skips a check, if it does. */
+export function skipReasonFor(profile: TargetProfile, testTags: readonly string[]): string | undefined {
+  return profile.skip.find(rule => testTags.includes(rule.tag))?.reason;
 }
 
-/** How the profile treats a test: as it is, with a Prefer header, or skipped; undefined if no entry names it. */
-export function treatmentOf(profile: TargetProfile, testTitle: string): 'as-is' | 'prefer' | 'skip' | undefined {
-  const kinds = [
-    profile.asIs.some(pattern => pattern.test(testTitle)) && ('as-is' as const),
-    profile.preferRules.some(rule => rule.pattern.test(testTitle)) && ('prefer' as const),
-    profile.skip.some(rule => rule.pattern.test(testTitle)) && ('skip' as const),
-  ].filter(kind => kind !== false);
-  if (kinds.length > 1) throw new Error(`the profile treats "${testTitle}" in more than one way: ${kinds.join(', ')}`);
-  return kinds[0];
+/** How the profile treats a check: skipped, with a Prefer header, or as it is. */
+export function treatmentOf(profile: TargetProfile, testTags: readonly string[]): 'skip' | 'prefer' | 'as-is' {
+  if (skipReasonFor(profile, testTags)) return 'skip';
+  return preferFor(profile, testTags) ? 'prefer' : 'as-is';
 }

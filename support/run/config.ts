@@ -1,13 +1,14 @@
-// Reads and validates the suite's configuration (the environment, and `.env` through dotenv) before
-// any request is sent. A wrong value stops the run with one line naming the variable and the fix.
-import fs from 'node:fs';
-import path from 'node:path';
-import dotenv from 'dotenv';
+// The suite's configuration, read once per process from the environment and `.env` (dotenv) and
+// validated before any request: a wrong value stops the run with one line naming the variable and
+// the fix. suiteConfig() is its one owner; global setup turns it into the run's target.
+import { behaviourNamed } from '../../mock/behaviours';
+import { registerSecret } from '../report/secrets';
 import { ConfigError } from './config-error';
-import { CREDENTIAL_VARIABLES, readCredentialSettings, type CredentialSettings } from './credentials';
+import { CREDENTIAL_VARIABLES, readCredentialSettings, type CredentialSettings } from './credential-settings';
+import { loadDotEnv } from './dotenv';
 import { PROFILES, type ProfileName } from './profiles';
 
-export { ConfigError };
+export { ConfigError, loadDotEnv };
 
 export interface SuiteConfig {
   /** Target base URL without a trailing slash; undefined means "start the embedded mock" (or Prism, with that profile). */
@@ -22,45 +23,21 @@ export interface SuiteConfig {
   probeMaxRequests?: number;
   /** Most requests the whole run may send, the probe's included. Undefined: the default for the target. */
   requestBudget?: number;
-  /** What kind of stand-in the target is (support/profiles.ts), if not the real API or the embedded mock. */
+  /** What kind of stand-in the target is (run/profiles.ts), if not the real API or the embedded mock. */
   profile?: ProfileName;
+  /** A named fault or variant of the embedded mock (MOCK_BEHAVIOUR). */
+  mockBehaviour?: string;
 }
 
-const KNOWN = [
-  'API_BASE_URL', 'API_ACCESS_TOKEN', 'STORAGE_CONNECTION_ID', 'RATE_LIMIT_PROBE_MAX_REQUESTS', 'CONFORMANCE_REQUEST_BUDGET', 'TARGET_PROFILE',
+/** Every variable the suite reads (the self-tests blank them to keep a developer's .env out). */
+export const CONFIG_VARIABLES = [
+  'API_BASE_URL', 'API_ACCESS_TOKEN', 'STORAGE_CONNECTION_ID', 'RATE_LIMIT_PROBE_MAX_REQUESTS', 'CONFORMANCE_REQUEST_BUDGET', 'TARGET_PROFILE', 'MOCK_BEHAVIOUR',
   ...CREDENTIAL_VARIABLES,
-];
+] as const;
 /** Default bound of the 429 probe against the embedded mock (its limit is far lower, see mock/). */
 export const MOCK_PROBE_MAX_REQUESTS = 400;
 /** Default request budget of a run against a live target, besides the probe's own bound. */
 export const LIVE_REQUEST_BUDGET = 300;
-
-/**
- * Checks the shape of a .env file line by line (dotenv silently skips lines it cannot read, which
- * would turn a typo into a run against the wrong target) and loads it without overriding variables
- * that are already set in the environment.
- */
-export function loadDotEnv(file = path.resolve(process.cwd(), process.env.CONFORMANCE_ENV_FILE || '.env')): void {
-  if (!fs.existsSync(file)) return;
-  const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
-  let openQuote: string | undefined;
-  lines.forEach((line, index) => {
-    if (openQuote) {
-      if (line.includes(openQuote)) openQuote = undefined;
-      return;
-    }
-    if (/^\s*(#.*)?$/.test(line)) return;
-    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-    if (!match) {
-      throw new ConfigError(`.env line ${index + 1} is not KEY=value: fix or remove that line in ${file}.`);
-    }
-    const value = match[2]!;
-    const quote = /^(["'`])/.exec(value)?.[1];
-    if (quote && !value.slice(1).includes(quote)) openQuote = quote;
-  });
-  if (openQuote) throw new ConfigError(`.env has a value whose ${openQuote} quote is never closed: close it in ${file}.`);
-  dotenv.config({ path: file, quiet: true });
-}
 
 function parseBaseUrl(raw: string): string {
   let url: URL;
@@ -109,6 +86,16 @@ function parseProfile(raw: string | undefined): ProfileName | undefined {
   return raw as ProfileName;
 }
 
+function parseBehaviour(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  try {
+    behaviourNamed(raw);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  return raw;
+}
+
 function parseProbeMax(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) > 100_000)
@@ -122,11 +109,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
   const requestBudget = parseBudget(env.CONFORMANCE_REQUEST_BUDGET);
   const profile = parseProfile(env.TARGET_PROFILE);
   const credentials = readCredentialSettings(env);
+  const mockBehaviour = parseBehaviour(env.MOCK_BEHAVIOUR);
   if (!env.API_BASE_URL) {
     for (const name of ['API_ACCESS_TOKEN', 'STORAGE_CONNECTION_ID', 'IMS_CLIENT_ID'] as const) {
       if (env[name]) throw new ConfigError(`${name} is set but API_BASE_URL is not: set API_BASE_URL to the target, or unset ${name} to use the embedded ${profile ?? 'mock'}.`);
     }
-    return { probeMaxRequests, requestBudget, profile };
+    return { probeMaxRequests, requestBudget, profile, mockBehaviour };
   }
   if (env.MOCK_BEHAVIOUR)
     throw new ConfigError('MOCK_BEHAVIOUR is set but so is API_BASE_URL, and a behaviour applies to the embedded mock only: unset MOCK_BEHAVIOUR (or API_BASE_URL).');
@@ -144,4 +132,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
   };
 }
 
-export { KNOWN as CONFIG_VARIABLES };
+
+let loaded: SuiteConfig | undefined;
+
+/**
+ * The configuration of this process, read and validated on first use (`.env` included) and kept; its
+ * secrets are registered for redaction. Throws ConfigError with a one-line message.
+ */
+export function suiteConfig(): SuiteConfig {
+  if (loaded) return loaded;
+  loadDotEnv();
+  loaded = readConfig();
+  registerSecret(loaded.accessToken);
+  registerSecret(loaded.credentials?.clientSecret);
+  return loaded;
+}

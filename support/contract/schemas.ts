@@ -5,7 +5,7 @@ import path from 'node:path';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 
-export const SCHEMA_DIR = path.resolve(__dirname, '..', 'schemas');
+export const SCHEMA_DIR = path.resolve(__dirname, '..', '..', 'schemas');
 
 /** The document's models, by the file name of their schema. */
 export const MODELS = [

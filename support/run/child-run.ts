@@ -4,13 +4,15 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CREDENTIAL_VARIABLES } from './credentials';
+import { CONFIG_VARIABLES } from './config';
 import { PROJECT_ROOT, reportPaths } from './paths';
 
 export interface TestVerdict {
   /** "file › describe › title" */
   title: string;
   status: 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
+  /** The tags the check declared (checks/tags.ts). */
+  tags: string[];
   errors: string[];
   annotations: { type: string; description?: string }[];
 }
@@ -46,7 +48,7 @@ const PLAYWRIGHT_CLI = require.resolve('@playwright/test/cli');
 
 interface JsonSuite {
   title: string;
-  specs?: { title: string; tests: { status: string; annotations: TestVerdict['annotations']; results: { status: TestVerdict['status']; errors?: { message?: string }[] }[] }[] }[];
+  specs?: { title: string; tags?: string[]; tests: { status: string; annotations: TestVerdict['annotations']; results: { status: TestVerdict['status']; errors?: { message?: string }[] }[] }[] }[];
   suites?: JsonSuite[];
 }
 
@@ -58,6 +60,8 @@ function collect(suite: JsonSuite, prefix: string[], into: TestVerdict[]): void 
       into.push({
         title: [...path, spec.title].join(' › '),
         status: result?.status ?? 'skipped',
+        // The JSON reporter strips the '@' of each tag; put it back, as the checks declared them.
+        tags: (spec.tags ?? []).map(tag => `@${tag}`),
         errors: (result?.errors ?? []).map(error => error.message ?? ''),
         annotations: test.annotations,
       });
@@ -85,13 +89,7 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRu
     : ['npm', 'run', '--silent', 'conformance', '--', ...args];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    API_BASE_URL: '',
-    API_ACCESS_TOKEN: '',
-    STORAGE_CONNECTION_ID: '',
-    RATE_LIMIT_PROBE_MAX_REQUESTS: '',
-    CONFORMANCE_REQUEST_BUDGET: '',
-    TARGET_PROFILE: '',
-    ...Object.fromEntries(CREDENTIAL_VARIABLES.map(name => [name, ''])),
+    ...Object.fromEntries(CONFIG_VARIABLES.map(name => [name, ''])),
     MOCK_BEHAVIOUR: options.behaviour ?? '',
     CONFORMANCE_REPORTS_DIR: reports.root,
     CONFORMANCE_STATE_DIR: path.join(reports.root, 'state'),

@@ -7,12 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from './paths';
-import type { Connection } from './target';
+import type { MutableState } from '../contract/connection';
 
 export interface StateRecord {
   baseUrl: string;
   connectionId: string;
-  original: Pick<Connection, 'displayName' | 'authenticationType'>;
+  original: MutableState;
   startedAt: string;
   /** The run that wrote it: a record of a run still alive on this host means "in use", not "unfinished". */
   pid: number;

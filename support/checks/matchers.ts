@@ -2,19 +2,11 @@
 // content type, body schema), and any value checked against one of the document's models. Messages
 // list every problem, each violation with its JSON pointer and value.
 import { expect as base, test } from '@playwright/test';
-import type { ApiResponse } from './client';
-import { redactText, redactValue } from './redact';
-import { publishedTarget } from './target';
-import { formatViolations, violationsOf, type ModelName, type Violation } from './schemas';
-
-/** The statuses the operation documents, and the model of each one's body. */
-export const DOCUMENTED_RESPONSES: Record<number, ModelName> = {
-  200: 'StorageConnectionResponse',
-  401: 'ErrorResponse',
-  404: 'ErrorResponse',
-  422: 'ErrorResponse',
-  429: 'ErrorResponse',
-};
+import type { ApiResponse } from '../client/http';
+import { DEFAULT_THROTTLE_POLICY, retryAfterSeconds } from '../client/throttle';
+import { DOCUMENTED_RESPONSES } from '../contract/operation';
+import { formatViolations, violationsOf, type ModelName, type Violation } from '../contract/schemas';
+import { redactText, redactValue } from '../report/redact';
 
 const JSON_CONTENT_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
 
@@ -34,6 +26,8 @@ function checkResponse(response: ApiResponse, statuses: readonly number[]): { pr
   if (status >= 500) problems.push(`status ${status} is a server error; the operation must never answer 5xx`);
   else if (!(status in DOCUMENTED_RESPONSES)) problems.push(`status ${status} is not one the operation documents (${Object.keys(DOCUMENTED_RESPONSES).join(', ')})`);
   if (!statuses.includes(status)) problems.push(`status ${status}, expected ${statuses.join(' or ')}`);
+  if (status === 429 && retryAfterSeconds(response) === undefined)
+    problems.push(`a 429 must carry retry-after, a whole number of seconds (at most ${DEFAULT_THROTTLE_POLICY.maxSeconds}, the longest this suite waits); got ${JSON.stringify(response.headers['retry-after'])}`);
   const contentType = response.headers['content-type'];
   if (!contentType || !JSON_CONTENT_TYPE.test(contentType)) problems.push(`content-type ${JSON.stringify(contentType)} is not JSON`);
   if (response.json === undefined) {
@@ -48,9 +42,7 @@ function checkResponse(response: ApiResponse, statuses: readonly number[]): { pr
 }
 
 /** Failure messages quote what the server sent, which could echo the run's token. */
-function redactSecrets(text: string): string {
-  return redactText(text, [publishedTarget()?.token]);
-}
+const redactSecrets = (text: string) => redactText(text);
 
 /** Puts a schema failure's violations (pointer, rule, value) beside the body that failed, in the report. */
 async function attachViolations(violations: Violation[], body: unknown): Promise<void> {

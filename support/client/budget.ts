@@ -27,6 +27,13 @@ export class RequestBudget {
     return fs.existsSync(`${this.file}.refused`) ? fs.statSync(`${this.file}.refused`).size : 0;
   }
 
+  /** True, and counted as a refusal, once the run has sent its budget. */
+  refuseIfSpent(): boolean {
+    if (!this.spent) return false;
+    this.refuse();
+    return true;
+  }
+
   refuse(): void {
     fs.appendFileSync(`${this.file}.refused`, '.');
   }

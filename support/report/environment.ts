@@ -2,8 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from './paths';
-import type { Target } from './target';
+import { PROJECT_ROOT } from '../run/paths';
+import type { Target } from '../run/target';
 
 function gitCommit(): string {
   if (process.env.GITHUB_SHA) return process.env.GITHUB_SHA;
@@ -16,7 +16,8 @@ function gitCommit(): string {
 
 const versionOf = (file: string) => (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
 
-export function environmentOf(target: Target, behaviour?: string): Record<string, string> {
+export function environmentOf(target: Target): Record<string, string> {
+  const behaviour = target.mockBehaviour;
   return {
     'Target base URL': target.baseUrl,
     'Target kind': target.isEmbeddedMock ? `embedded mock${behaviour ? ` (behaviour ${behaviour})` : ''}` : 'live target',

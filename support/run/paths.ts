@@ -2,7 +2,7 @@
 // project's own tests run several conformance runs at once, each into a folder of its own).
 import path from 'node:path';
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..');
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
 export function reportsDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(PROJECT_ROOT, env.CONFORMANCE_REPORTS_DIR || 'reports');

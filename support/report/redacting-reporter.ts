@@ -1,16 +1,14 @@
 // Listed first among the reporters: scrubs credentials from what every later reporter (list, JUnit,
-// HTML, Allure) receives. The client redacts what it records itself; this catches what Playwright
-// records on its own, such as the call log of a failed request, which lists the request's headers.
+// HTML, Allure) receives. The recording layer redacts what it attaches itself; this catches what a
+// failure message or a step's error quotes (a server that echoes a token in an error, say).
 import type { Reporter, TestCase, TestError, TestResult, TestStep } from '@playwright/test/reporter';
+import { publishedTarget } from '../run/target';
 import { redactCredentials } from './redact';
-import { publishedTarget } from './target';
 
-function secrets(): string[] {
-  return [publishedTarget()?.token, process.env.API_ACCESS_TOKEN, process.env.IMS_CLIENT_SECRET].filter((s): s is string => !!s);
-}
-
+/** The secrets come from report/secrets.ts: the configuration and the published target register theirs. */
 function scrub(text: string | undefined): string | undefined {
-  return text === undefined ? undefined : redactCredentials(text, secrets());
+  publishedTarget();
+  return text === undefined ? undefined : redactCredentials(text);
 }
 
 function scrubError(error: TestError | undefined): void {

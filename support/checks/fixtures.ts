@@ -1,0 +1,57 @@
+// The one entry point of the checks: `test` with the suite's fixtures, and `expect` with its matchers.
+//   target       (worker) what the run is pointed at and the connection's original state
+//   client       (worker) the plain client of the operation, with the run's token and budget
+//   profileSkips (test, automatic) skips what a stand-in target (TARGET_PROFILE) cannot satisfy, with the reason
+//   allureLabels (test, automatic) epic, feature, story, response path, severity, documentation link
+//   api          (test) the client with report steps around each request; after the test it restores
+//                the connection if the test may have changed it, so every test starts from the original state
+import { test as base } from '@playwright/test';
+import { clientFor } from '../client/for-target';
+import type { StorageConnectionsClient } from '../client/client';
+import { labelTest } from '../report/allure-labels';
+import { PROFILES, preferFor, skipReasonFor } from '../run/profiles';
+import { publishedTarget, type Target } from '../run/target';
+import { recordingHooks } from './recorder';
+import { restoreOriginal, StateTracker } from './state';
+
+export { expect } from './matchers';
+
+function requireTarget(): Target {
+  const target = publishedTarget();
+  if (!target) throw new Error('no target was published: run the checks through playwright.config.ts, whose global setup chooses the target.');
+  return target;
+}
+
+export const test = base.extend<{ api: StorageConnectionsClient; allureLabels: void; profileSkips: void }, { target: Target; client: StorageConnectionsClient }>({
+  target: [async ({}, use) => use(requireTarget()), { scope: 'worker' }],
+
+  client: [async ({ target }, use) => use(clientFor(target)), { scope: 'worker' }],
+
+  profileSkips: [
+    async ({ target }, use, testInfo) => {
+      const reason = target.profile && skipReasonFor(PROFILES[target.profile], testInfo.tags);
+      if (reason) testInfo.skip(true, `${target.profile} profile: ${reason}`);
+      await use();
+    },
+    { auto: true },
+  ],
+
+  allureLabels: [
+    async ({}, use, testInfo) => {
+      await labelTest(testInfo);
+      await use();
+    },
+    { auto: true },
+  ],
+
+  api: async ({ client, target }, use, testInfo) => {
+    // Once the budget is spent the remaining checks are skipped, and the run fails in teardown.
+    testInfo.skip(client.options.budget?.refuseIfSpent() ?? false, `the run's request budget of ${target.budget?.limit} is spent (CONFORMANCE_REQUEST_BUDGET)`);
+    const rule = target.profile && preferFor(PROFILES[target.profile], testInfo.tags);
+    if (rule) testInfo.annotations.push({ type: `${target.profile} profile`, description: `Prefer: ${rule.prefer}. ${rule.note}` });
+    const tracker = new StateTracker(target);
+    const api = client.withHooks(recordingHooks(testInfo, tracker.observe), rule ? { prefer: rule.prefer } : {});
+    await use(api);
+    if (tracker.mayHaveChanged) await base.step('restore the connection to its original state', () => restoreOriginal(api, target), { box: true });
+  },
+});

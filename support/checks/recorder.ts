@@ -1,0 +1,39 @@
+// The report layer the fixtures put around the plain client: each request (with its retries) is a
+// step, each exchange attaches its request and response with credentials redacted, and each wait
+// on a 429 is a step and a `throttled` annotation, after checking that the 429 keeps the contract.
+import { test, type TestInfo } from '@playwright/test';
+import type { ClientHooks, Exchange } from '../client/client';
+import { parseJson } from '../client/http';
+import { redactHeaders, redactText, redactValue } from '../report/redact';
+import { expect } from './matchers';
+
+/** A JSON request body as a value (readable in the report), or as text when it is not JSON. */
+function readable(text: string): unknown {
+  const parsed = parseJson(text);
+  return parsed !== undefined ? redactValue(parsed) : redactText(text);
+}
+
+async function attachExchange(testInfo: TestInfo, { sentHeaders, sentData, response }: Exchange): Promise<void> {
+  if (response.status === 0) return;
+  const request = { method: response.method, url: response.url, headers: redactHeaders(sentHeaders), body: sentData === undefined ? undefined : readable(sentData) };
+  const received = { status: response.status, headers: redactHeaders(response.headers), body: response.json !== undefined ? redactValue(response.json) : redactText(response.text) };
+  // Field names catch most secrets; the text pass catches them wherever else a server echoed them.
+  await testInfo.attach(`request ${response.method}`, { body: redactText(JSON.stringify(request, null, 2)), contentType: 'application/json' });
+  await testInfo.attach(`response ${response.status}`, { body: redactText(JSON.stringify(received, null, 2)), contentType: 'application/json' });
+}
+
+export function recordingHooks(testInfo: TestInfo, observe: (exchange: Exchange) => void): ClientHooks {
+  return {
+    around: (title, send) => test.step(title, send, { box: true }),
+    exchange: async exchange => {
+      observe(exchange);
+      await attachExchange(testInfo, exchange);
+    },
+    wait: async (seconds, throttled) => {
+      // A 429 met outside the probe must keep the contract too, before its retry-after is trusted.
+      await expect(throttled, 'a 429 met by an ordinary check').toBeDocumentedResponse(429);
+      testInfo.annotations.push({ type: 'throttled', description: `429 on ${throttled.method}; waited retry-after ${seconds} s and retried` });
+      await test.step(`throttled (429): waiting retry-after ${seconds} s`, () => new Promise(resolve => setTimeout(resolve, seconds * 1000)));
+    },
+  };
+}

@@ -1,0 +1,153 @@
+// The typed client of Update StorageConnection (and of the GET sibling used to read a connection
+// back): the one place that knows the path, the headers, the deadline, the request budget and the
+// retry-after policy. It knows nothing of the test runner: setup, teardown, checks and the probe all
+// send through it; the fixtures add report steps around it through its hooks.
+import { CONNECTIONS_PATH, RECOMMENDED_ACCEPT } from '../contract/operation';
+import { redactText } from '../report/redact';
+import type { RequestBudget } from './budget';
+import { encodeBody, NO_BODY, parseJson, type ApiResponse, type Credentials, type Method } from './http';
+import { DEFAULT_THROTTLE_POLICY, retryAfterSeconds, sleep, type ThrottlePolicy } from './throttle';
+
+export { NO_BODY, raw, RawBody, type ApiResponse, type Credentials } from './http';
+
+/** Gives the bearer token valid now (fixed, or refreshed before it expires). */
+export type TokenSource = () => Promise<string>;
+
+export interface Exchange {
+  connectionId: string;
+  method: Method;
+  sentBody: unknown;
+  /** The request's headers as sent (the recording layer redacts them). */
+  sentHeaders: Record<string, string>;
+  /** The body's bytes as sent, undefined without a body. */
+  sentData?: string;
+  credentials: Credentials;
+  /** Status 0: the request failed in transit, and what it did is unknown. */
+  response: ApiResponse;
+}
+
+export interface ClientHooks {
+  /** Every exchange, each throttled attempt included. */
+  exchange?: (exchange: Exchange) => void | Promise<void>;
+  /** How a retry-after is waited out (default: a timer); the fixtures make it a report step. */
+  wait?: (seconds: number, throttled: ApiResponse) => Promise<void>;
+  /** Around each request with its retries (the fixtures make it a report step). */
+  around?: <T>(title: string, send: () => Promise<T>) => Promise<T>;
+}
+
+export interface ClientOptions {
+  baseUrl: string;
+  token: TokenSource;
+  budget?: RequestBudget;
+  throttle?: ThrottlePolicy;
+  /** Longest wait for one response, body included (default 30 s). */
+  deadlineMs?: number;
+  /** Extra headers for every request, e.g. a target profile's `Prefer`. */
+  headers?: Record<string, string>;
+}
+
+export interface SendOptions {
+  credentials?: Credentials;
+  /** A throttled request waits retry-after and is sent again (default true; the 429 probe turns it off). */
+  retryWhenThrottled?: boolean;
+  /** Restoring the connection is never refused for want of budget. */
+  outsideBudget?: boolean;
+}
+
+export class TransportError extends Error {
+  override name = 'TransportError';
+}
+
+const DEFAULT_DEADLINE_MS = 30_000;
+
+function authorizationOf(credentials: Credentials, token: string): string | undefined {
+  if (credentials === 'token') return `Bearer ${token}`;
+  if (credentials === 'none') return undefined;
+  return credentials.authorization;
+}
+
+const shorten = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 3)}...` : text);
+
+export class StorageConnectionsClient {
+  requestsSent = 0;
+
+  constructor(
+    readonly options: ClientOptions,
+    private readonly hooks: ClientHooks = {},
+  ) {}
+
+  /** The same client with other hooks (the fixtures' recording layer) and extra headers. */
+  withHooks(hooks: ClientHooks, headers: Record<string, string> = {}): StorageConnectionsClient {
+    return new StorageConnectionsClient({ ...this.options, headers: { ...this.options.headers, ...headers } }, { ...this.hooks, ...hooks });
+  }
+
+  urlOf(connectionId: string): string {
+    return `${this.options.baseUrl}${CONNECTIONS_PATH}/${encodeURIComponent(connectionId)}`;
+  }
+
+  /** PUT .../storageconnections/{connectionId}: the operation under test. */
+  update(connectionId: string, body: unknown, options: SendOptions = {}): Promise<ApiResponse> {
+    return this.send('PUT', connectionId, body, options);
+  }
+
+  /** GET .../storageconnections/{connectionId}: the sibling used to read a connection back. */
+  get(connectionId: string, options: SendOptions = {}): Promise<ApiResponse> {
+    return this.send('GET', connectionId, NO_BODY, options);
+  }
+
+  private send(method: Method, connectionId: string, body: unknown, options: SendOptions): Promise<ApiResponse> {
+    const { data, description } = encodeBody(body);
+    const title = `${method} storageconnections/${shorten(connectionId, 48)}${data !== undefined ? ` ${shorten(description, 60)}` : ''}`;
+    const around = this.hooks.around ?? ((_title, send) => send());
+    return around(title, async () => {
+      const throttleWaits: number[] = [];
+      const policy = this.options.throttle ?? DEFAULT_THROTTLE_POLICY;
+      for (let attempt = 0; ; attempt++) {
+        const response = await this.attempt(method, connectionId, body, data, options, throttleWaits);
+        const seconds = retryAfterSeconds(response, policy);
+        const retry = options.retryWhenThrottled ?? true;
+        if (response.status !== 429 || !retry || attempt >= policy.maxRetries || seconds === undefined) return response;
+        await (this.hooks.wait ?? (s => sleep(s * 1000)))(seconds, response);
+        throttleWaits.push(seconds);
+      }
+    });
+  }
+
+  private async attempt(method: Method, connectionId: string, body: unknown, data: string | undefined, options: SendOptions, throttleWaits: number[]): Promise<ApiResponse> {
+    const credentials = options.credentials ?? 'token';
+    // Asked for on every attempt: after a long retry-after the last one may have expired.
+    const token = credentials === 'token' ? await this.options.token() : '';
+    const headers: Record<string, string> = { accept: RECOMMENDED_ACCEPT, ...this.options.headers };
+    const authorization = authorizationOf(credentials, token);
+    if (authorization !== undefined) headers['authorization'] = authorization;
+    if (data !== undefined) headers['content-type'] = 'application/json';
+    if (!options.outsideBudget) this.options.budget?.take();
+    const url = this.urlOf(connectionId);
+    const exchange = { connectionId, method, sentBody: body, sentHeaders: headers, sentData: data, credentials };
+    const deadlineMs = this.options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    const started = Date.now();
+    let response: ApiResponse;
+    try {
+      // As bytes: the malformed bodies of the 422 checks must reach the server exactly as written.
+      const answer = await fetch(url, { method, headers, body: data === undefined ? undefined : Buffer.from(data, 'utf8'), redirect: 'manual', signal: AbortSignal.timeout(deadlineMs) });
+      // As bytes too: text() would drop a byte order mark.
+      const text = Buffer.from(await answer.arrayBuffer()).toString('utf8');
+      response = { method, url, status: answer.status, headers: Object.fromEntries(answer.headers), text, json: parseJson(text), throttleWaits: [...throttleWaits] };
+    } catch (error) {
+      await this.hooks.exchange?.({ ...exchange, response: { method, url, status: 0, headers: {}, text: '', json: undefined, throttleWaits } });
+      throw new TransportError(`transport error on ${method} ${url} after ${Date.now() - started} ms: ${redactText(reasonOf(error, deadlineMs))}`);
+    }
+    this.requestsSent++;
+    await this.hooks.exchange?.({ ...exchange, response });
+    return response;
+  }
+}
+
+/** Why a request got no answer, in a few words. */
+function reasonOf(error: unknown, deadlineMs: number): string {
+  const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return `no answer within ${deadlineMs / 1000} s`;
+  const code = err.cause?.code;
+  const known: Record<string, string> = { ECONNREFUSED: 'connection refused', ENOTFOUND: 'host not found', ECONNRESET: 'connection reset (socket hang up)', UND_ERR_SOCKET: 'connection closed by the server (socket hang up)' };
+  return (code && (known[code] ?? `${code}: ${err.cause?.message ?? ''}`)) || err.cause?.message || err.message || String(error);
+}

@@ -1,0 +1,133 @@
+// Runs once per run, before any test: starts the target (run/start-target.ts), finds how the
+// connection can be read back and remembers its original state (on a live target also in a record
+// file, restoring first a record left by a run that never finished), says what it is about to do,
+// publishes the target to the workers, and returns the teardown that puts the state back and stops
+// what it started, whether the tests passed or not.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FullConfig } from '@playwright/test';
+import { RequestBudget } from '../client/budget';
+import { StorageConnectionsClient } from '../client/client';
+import { mutableState, type Connection } from '../contract/connection';
+import { environmentOf, writeAllureEnvironment } from '../report/environment';
+import { redactText } from '../report/redact';
+import { ConfigError, LIVE_REQUEST_BUDGET, MOCK_PROBE_MAX_REQUESTS, suiteConfig, type SuiteConfig } from './config';
+import { discover, restore, SetupError } from './original-state';
+import { reportPaths } from './paths';
+import { startTarget, type StartedTarget } from './start-target';
+import { isRunning, readRecord, recordFileOf, removeRecord, writeRecord, type StateRecord } from './state-record';
+import { publishTarget, type Target } from './target';
+import { CredentialsError } from '../client/token';
+
+interface Plan {
+  live: boolean;
+  probeMaxRequests: number;
+  limit?: number;
+}
+
+function planOf(config: SuiteConfig, started: StartedTarget): Plan {
+  const live = !started.isEmbeddedMock && !config.profile;
+  const probeMaxRequests = config.probeMaxRequests ?? (started.isEmbeddedMock ? MOCK_PROBE_MAX_REQUESTS : 0);
+  const limit = config.requestBudget ?? (started.isEmbeddedMock ? undefined : LIVE_REQUEST_BUDGET + probeMaxRequests);
+  return { live, probeMaxRequests, limit };
+}
+
+/** On a live target: refuses a connection a running run holds, and says what this run will do. */
+function announce(started: StartedTarget, plan: Plan, record: StateRecord | undefined): void {
+  const { baseUrl, connectionId } = started;
+  if (record && isRunning(record))
+    throw new SetupError(`another run (pid ${record.pid}, started ${record.startedAt}) is using connection ${connectionId}: wait for it to finish, or stop it and run again.`);
+  console.log(
+    `Live target ${baseUrl}: this run will update connection ${connectionId} and restore its displayName and authenticationType at the end; ` +
+      `its checks send at most ${plan.limit} requests (CONFORMANCE_REQUEST_BUDGET), plus a few to read and restore the connection; ` +
+      `the 429 probe is ${plan.probeMaxRequests ? `on, at most ${plan.probeMaxRequests} of them` : 'off'}. ` +
+      `The original state is recorded in ${path.relative(process.cwd(), recordFileOf(baseUrl, connectionId))} until it is restored.`,
+  );
+}
+
+/** Writes the record of the original state before the first change (live targets only). */
+function recordOriginal(started: StartedTarget, original: Connection, replacing: StateRecord | undefined): void {
+  const { baseUrl, connectionId } = started;
+  try {
+    writeRecord({ baseUrl, connectionId, original: mutableState(original), startedAt: new Date().toISOString(), pid: process.pid, host: os.hostname() }, replacing);
+  } catch {
+    throw new SetupError(`another run started on connection ${connectionId} at the same time: wait for it to finish, then run again.`);
+  }
+  console.log(`Original state of connection ${connectionId}: ${JSON.stringify(mutableState(original))}.`);
+}
+
+function describeTarget(target: Target): string {
+  const kind = target.isEmbeddedMock ? `embedded mock${target.mockBehaviour ? ` (behaviour ${target.mockBehaviour})` : ''} at ` : target.profile ? `${target.profile} at ` : '';
+  const probe = target.probeMaxRequests ? `on, at most ${target.probeMaxRequests} requests` : 'off';
+  return `Target: ${kind}${target.baseUrl}, connection ${target.connectionId} (read back with ${target.readMethod}); 429 probe ${probe}.`;
+}
+
+async function setUp(config: SuiteConfig, started: StartedTarget): Promise<() => Promise<void>> {
+  const { connectionId, baseUrl } = started;
+  const plan = planOf(config, started);
+  const record = plan.live ? readRecord(baseUrl, connectionId) : undefined;
+  if (plan.live) announce(started, plan, record);
+  const client = new StorageConnectionsClient({ baseUrl, token: started.token });
+  const tokenSource = config.credentials ? 'check IMS_CLIENT_ID, IMS_SCOPE and that the service app was invited to the iTwin' : 'set API_ACCESS_TOKEN to a fresh token for scope itwin-platform';
+  const { readMethod, original: found } = await discover(client, connectionId, tokenSource);
+  let original = found;
+  if (record) {
+    const outcome = await restore(client, connectionId, readMethod, record.original);
+    console.log(`Recovered: the run of ${record.startedAt} did not finish; connection ${connectionId} ${outcome === 'restored' ? 'was restored to' : 'already had'} its recorded original state.`);
+    original = { ...original, ...record.original };
+  }
+  if (plan.live) recordOriginal(started, original, record);
+  const budget = plan.limit ? RequestBudget.create(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-budget-')), 'requests'), plan.limit) : undefined;
+  const target: Target = {
+    baseUrl,
+    connectionId,
+    token: await started.token(),
+    tokenExpiresAt: started.tokenExpiresAt?.(),
+    credentials: config.credentials,
+    isEmbeddedMock: started.isEmbeddedMock,
+    mockBehaviour: config.mockBehaviour,
+    profile: config.profile,
+    readMethod,
+    original,
+    probeMaxRequests: plan.probeMaxRequests,
+    budget: budget && { file: budget.file, limit: budget.limit },
+  };
+  publishTarget(target);
+  writeAllureEnvironment(reportPaths().allureResults, environmentOf(target));
+  console.log(describeTarget(target));
+  return async () => {
+    const outcome = await restore(client, connectionId, readMethod, mutableState(original));
+    console.log(`Teardown: the connection ${outcome === 'restored' ? 'was restored to' : 'is in'} its original state${budget ? `; ${budget.used} of ${plan.limit} budgeted requests sent` : ''}.`);
+    if (plan.live) removeRecord(baseUrl, connectionId);
+    if (budget?.refusals)
+      throw new Error(`the run's request budget of ${plan.limit} was spent before every check ran (${budget.refusals} refused): raise CONFORMANCE_REQUEST_BUDGET if the target can take more.`);
+  };
+}
+
+/** One line for a setup failure; an unexpected one is named as such, with no secret in it. */
+function messageOf(error: unknown): string {
+  if (error instanceof SetupError || error instanceof CredentialsError || error instanceof ConfigError) return error.message;
+  return `setup failed (${redactText(String((error as Error).message).split('\n')[0] ?? '')}): check the configuration above.`;
+}
+
+export default async function globalSetup(playwright: FullConfig): Promise<() => Promise<void>> {
+  let started: StartedTarget | undefined;
+  try {
+    const config = suiteConfig();
+    started = await startTarget(config, playwright.shard);
+    const teardown = await setUp(config, started);
+    const stop = started.stop;
+    return async () => {
+      try {
+        await teardown();
+      } finally {
+        await stop();
+      }
+    };
+  } catch (error) {
+    await started?.stop();
+    console.error(`Setup error: ${messageOf(error)}`);
+    process.exit(2);
+  }
+}

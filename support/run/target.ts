@@ -1,0 +1,52 @@
+// What the run is pointed at: decided once by global setup from the configuration, and handed to the
+// worker processes (which Playwright starts with the runner's environment) in one variable. Only
+// this module writes or reads that variable; the worker fixture and the redacting reporter ask it.
+import type { Connection } from '../contract/connection';
+import { registerSecret } from '../report/secrets';
+import type { CredentialSettings } from './credential-settings';
+import type { ProfileName } from './profiles';
+
+/** How the suite reads a connection back: the GET sibling, or a PUT with an empty update (setup stops a run that can do neither). */
+export type ReadMethod = 'GET' | 'PUT';
+
+export interface Target {
+  baseUrl: string;
+  /** The token of the run: fixed, or with client credentials the one valid at start ... */
+  token: string;
+  /** ... until then (epoch ms); absent: it does not expire during the run. */
+  tokenExpiresAt?: number;
+  /** With client credentials: what a worker needs to refresh the token itself. */
+  credentials?: CredentialSettings;
+  connectionId: string;
+  /** The embedded mock, started for this run. */
+  isEmbeddedMock: boolean;
+  /** A named fault or variant the embedded mock runs with. */
+  mockBehaviour?: string;
+  /** A stand-in that is neither the real API nor the embedded mock (run/profiles.ts). */
+  profile?: ProfileName;
+  readMethod: ReadMethod;
+  /** The connection as it was before the run: what the suite restores. */
+  original: Connection;
+  /** Most requests the 429 probe may send; 0 when it is off. */
+  probeMaxRequests: number;
+  /** The run's request budget, counted through a file shared by all workers; absent: unbounded. */
+  budget?: { file: string; limit: number };
+}
+
+const VARIABLE = 'CONFORMANCE_TARGET';
+
+export function publishTarget(target: Target): void {
+  registerSecret(target.token);
+  process.env[VARIABLE] = JSON.stringify(target);
+}
+
+let read: Target | undefined;
+
+/** The target of this run, or undefined outside a conformance run (the project's own tests). */
+export function publishedTarget(): Target | undefined {
+  if (read || !process.env[VARIABLE]) return read;
+  read = JSON.parse(process.env[VARIABLE]) as Target;
+  registerSecret(read.token);
+  registerSecret(read.credentials?.clientSecret);
+  return read;
+}
