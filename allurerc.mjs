@@ -13,7 +13,7 @@ export default defineConfig({
   historyPath: path.join(reports, 'allure-history.jsonl'),
   historyLimit: 30,
   plugins: {
-    awesome: { options: { reportName: 'Update StorageConnection conformance', groupBy: ['parentSuite', 'suite', 'subSuite'] } },
+    awesome: { options: { reportName: 'Update StorageConnection conformance', groupBy: ['parentSuite', 'suite'] } },
   },
   // Failures sorted by cause; the first rule that matches a failure wins.
   categories: [

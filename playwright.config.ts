@@ -3,16 +3,14 @@ import { defineConfig } from '@playwright/test';
 import { ConfigError, suiteConfig } from './support/run/config';
 import { reportPaths } from './support/run/paths';
 
-// The configuration is validated once, in the runner, before any request: one clear line, then stop.
-// Workers (TEST_WORKER_INDEX set) load this file too; they take the target global setup published.
-if (process.env.TEST_WORKER_INDEX === undefined) {
-  try {
-    suiteConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(`Configuration error: ${error.message}`);
-    process.exit(2);
-  }
+// The configuration is validated before any request: one clear line, then stop. (Workers load this
+// file too and pass the same check on the same environment; they use the target setup published.)
+try {
+  suiteConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`Configuration error: ${error.message}`);
+  process.exit(2);
 }
 
 const reports = reportPaths();

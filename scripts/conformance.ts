@@ -13,7 +13,8 @@ async function main(): Promise<number> {
   // Ctrl-C reaches Playwright too (same process group); it stops, restores the connection and exits,
   // and this script stays alive to write the report of what ran.
   process.on('SIGINT', () => {});
-  const run = spawn('npx', ['playwright', 'test', ...process.argv.slice(2)], { stdio: 'inherit' });
+  // Playwright's CLI straight from this Node process's binary: npx would add a process and its lookup.
+  const run = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'test', ...process.argv.slice(2)], { stdio: 'inherit' });
   const status = await new Promise<number>(resolve => run.on('close', code => resolve(code ?? 1)));
   // A configuration or setup error stops the run before any test: there is nothing to report then.
   if (!fs.existsSync(reports.allureResults)) return status;

@@ -2,7 +2,11 @@
 // of earlier runs (allurerc.mjs). Also called by `npm run conformance` after every run.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { reportPaths } from '../support/run/paths';
+import path from 'node:path';
+import { PROJECT_ROOT, reportPaths } from '../support/run/paths';
+
+/** Allure's CLI, run with this Node binary (npx would add a process and its package lookup). */
+const ALLURE_CLI = path.join(PROJECT_ROOT, 'node_modules', 'allure', 'cli.js');
 
 /** Returns false, having said why, when there is nothing to report or Allure failed. */
 export function generateAllureReport(reports = reportPaths()): boolean {
@@ -12,7 +16,7 @@ export function generateAllureReport(reports = reportPaths()): boolean {
   }
   // Allure flattens its output only into an empty folder.
   fs.rmSync(reports.allureReport, { recursive: true, force: true });
-  const allure = spawnSync('npx', ['allure', 'generate', reports.allureResults], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const allure = spawnSync(process.execPath, [ALLURE_CLI, 'generate', reports.allureResults], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
   if (allure.status !== 0) {
     console.error(`Allure report generation failed (exit ${allure.status}): see the messages above.`);
     return false;
