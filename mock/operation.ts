@@ -1,5 +1,6 @@
 // The documented behaviour of Update StorageConnection (and of its GET sibling), as a function from a
 // request to a response. It keeps the document's contract; mock/server.ts only moves bytes.
+import { AUTHENTICATION_TYPES, CONNECTIONS_PATH, DOCUMENTED_ERRORS } from '../support/contract/operation';
 import type { RateLimiter } from './rate-limit';
 import { representation, type ConnectionStore, type StoredConnection } from './store';
 
@@ -25,9 +26,8 @@ export interface OperationContext {
   linkBase: string;
 }
 
-export const PATH_PREFIX = '/synchronization/imodels/storageconnections/';
+export const PATH_PREFIX = `${CONNECTIONS_PATH}/`;
 export const JSON_TYPE = 'application/json; charset=utf-8';
-const AUTHENTICATION_TYPES = ['User', 'Service'];
 const MAX_DISPLAY_NAME = 256;
 const VALID_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
@@ -41,13 +41,16 @@ export function errorResponse(status: number, code: string, message: string, det
   return { status, headers: { 'content-type': JSON_TYPE }, body: { error: { code, message, ...(details && { details }) } } };
 }
 
-const invalidRequest = (details: ErrorDetail[]) =>
-  errorResponse(422, 'InvalidStorageConnectionRequest', 'Cannot perform operation.', details);
+/** One of the document's errors, as the document shows it. */
+export const documentedError = (status: number, error: keyof typeof DOCUMENTED_ERRORS, details?: ErrorDetail[]): MockResponse =>
+  errorResponse(status, DOCUMENTED_ERRORS[error].code, DOCUMENTED_ERRORS[error].message, details);
+
+export const invalidRequest = (details: ErrorDetail[]) => documentedError(422, 'invalidRequest', details);
 
 function authenticate(request: MockRequest, token: string): MockResponse | undefined {
   const header = request.headers['authorization'];
   if (header === undefined)
-    return errorResponse(401, 'HeaderNotFound', 'Header Authorization was not found in the request. Access denied.');
+    return documentedError(401, 'headerNotFound');
   if (header !== `Bearer ${token}`)
     return errorResponse(401, 'InvalidAuthorizationToken', 'Access token is missing, invalid or expired. Access denied.');
   return undefined;
@@ -74,7 +77,7 @@ export function parseUpdate(body: string): { changes: Partial<StoredConnection> 
   }
   if ('authenticationType' in update) {
     const type = update.authenticationType;
-    if (typeof type !== 'string' || !AUTHENTICATION_TYPES.includes(type))
+    if (typeof type !== 'string' || !(AUTHENTICATION_TYPES as readonly string[]).includes(type))
       details.push({ code: 'InvalidValue', message: "authenticationType must be one of: 'User', 'Service'.", target: 'authenticationType' });
     else changes.authenticationType = type as StoredConnection['authenticationType'];
   }
@@ -89,14 +92,14 @@ export function handleOperation(request: MockRequest, context: OperationContext)
   if (unauthenticated) return unauthenticated;
   const throttled = context.limiter.take(request.headers['authorization']!);
   if (!throttled.allowed) {
-    const response = errorResponse(429, 'RateLimitExceeded', 'The client sent more requests than allowed by this API for the current tier of the client.');
+    const response = documentedError(429, 'rateLimited');
     response.headers['retry-after'] = String(throttled.retryAfterSeconds);
     return response;
   }
   if (!VALID_ID.test(connectionId))
     return invalidRequest([{ code: 'InvalidValue', message: 'Provided connectionId value is not valid.', target: 'connectionId' }]);
   const existing = context.store.get(connectionId);
-  if (!existing) return errorResponse(404, 'StorageConnectionNotFound', 'Requested StorageConnection is not available.');
+  if (!existing) return documentedError(404, 'notFound');
   if (request.method === 'PUT') {
     const update = parseUpdate(request.body);
     if ('details' in update) return invalidRequest(update.details);

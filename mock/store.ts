@@ -1,7 +1,6 @@
 // The mock's state: storage connections in memory, seeded with one connection that has run once.
 import crypto from 'node:crypto';
-
-export type AuthenticationType = 'User' | 'Service';
+import type { AuthenticationType } from '../support/contract/operation';
 
 export interface StoredConnection {
   id: string;

@@ -16,7 +16,8 @@ import {
   withHeaders,
   type Behaviour,
 } from './behaviour-kit';
-import { errorResponse, parseUpdate, type MockResponse } from './operation';
+import { ERROR_CODES } from '../support/contract/operation';
+import { documentedError, errorResponse, invalidRequest, parseUpdate, type MockResponse } from './operation';
 
 export interface Variant {
   description: string;
@@ -26,9 +27,6 @@ export interface Variant {
 const setContentType = (type: string): Behaviour => mapResponse(response => withHeaders(response, { 'content-type': type }));
 
 const CANONICAL_TYPES: Record<string, string> = { user: 'User', service: 'Service' };
-
-const invalidRequest = (details: { code: string; message: string; target?: string }[]) =>
-  errorResponse(422, 'InvalidStorageConnectionRequest', 'Cannot perform operation.', details);
 
 export const VARIANTS: Record<string, Variant> = {
   'extra-fields': {
@@ -79,7 +77,7 @@ export const VARIANTS: Record<string, Variant> = {
         const state = counter(context);
         state.count += 1;
         if (state.count % 40 !== 0) return next();
-        const response = errorResponse(429, 'RateLimitExceeded', 'The client sent more requests than allowed by this API for the current tier of the client.');
+        const response = documentedError(429, 'rateLimited');
         return withHeaders(response, { 'retry-after': '1' });
       };
     })(),
@@ -129,7 +127,7 @@ export const VARIANTS: Record<string, Variant> = {
     description: 'the body is validated before the connection is looked up, so an unknown id with a bad body gets 422, not 404',
     behaviour: (request, next) => {
       const response = next();
-      if (response.status !== 404 || errorCode(response) !== 'StorageConnectionNotFound' || !isPut(request)) return response;
+      if (response.status !== 404 || errorCode(response) !== ERROR_CODES.notFound || !isPut(request)) return response;
       const update = parseUpdate(request.body);
       return 'details' in update ? invalidRequest(update.details) : response;
     },

@@ -24,12 +24,20 @@ export const DOCUMENTED_RESPONSES: Record<number, ModelName> = {
   429: 'ErrorResponse',
 };
 
+/** The error the document shows for each documented case: its code and message. */
+export const DOCUMENTED_ERRORS = {
+  headerNotFound: { code: 'HeaderNotFound', message: 'Header Authorization was not found in the request. Access denied.' },
+  notFound: { code: 'StorageConnectionNotFound', message: 'Requested StorageConnection is not available.' },
+  invalidRequest: { code: 'InvalidStorageConnectionRequest', message: 'Cannot perform operation.' },
+  rateLimited: { code: 'RateLimitExceeded', message: 'The client sent more requests than allowed by this API for the current tier of the client.' },
+} as const;
+
 /** The error code the document gives for each documented case. */
 export const ERROR_CODES = {
-  headerNotFound: 'HeaderNotFound',
-  notFound: 'StorageConnectionNotFound',
-  invalidRequest: 'InvalidStorageConnectionRequest',
-  rateLimited: 'RateLimitExceeded',
+  headerNotFound: DOCUMENTED_ERRORS.headerNotFound.code,
+  notFound: DOCUMENTED_ERRORS.notFound.code,
+  invalidRequest: DOCUMENTED_ERRORS.invalidRequest.code,
+  rateLimited: DOCUMENTED_ERRORS.rateLimited.code,
 } as const;
 
 /** Other platform pages name the 429 code TooManyRequests. */
