@@ -25,7 +25,7 @@ export interface MockOptions {
   behaviour?: Behaviour;
 }
 
-export const DEFAULT_RATE_LIMIT: RateLimitOptions = { limit: 60, windowSeconds: 1 };
+const DEFAULT_RATE_LIMIT: RateLimitOptions = { limit: 60, windowSeconds: 1 };
 
 export class StorageConnectionMock {
   readonly url: string;

@@ -12,7 +12,7 @@ export interface StoredConnection {
 }
 
 /** A new connection id of the documented shape: 43 base64url characters (32 random bytes). */
-export function newConnectionId(): string {
+function newConnectionId(): string {
   return crypto.randomBytes(32).toString('base64url');
 }
 

@@ -27,7 +27,7 @@ export const RESPONSE_MEDIA_TYPES = ['application/json', RECOMMENDED_ACCEPT] as 
 type Json = Record<string, unknown>;
 
 /** The component a schema file's `$ref` names: `Link.schema.json` -> `#/components/schemas/Link`. */
-export function componentRef(fileRef: string): string {
+function componentRef(fileRef: string): string {
   const match = /^(?:\.\/)?([A-Za-z]+)\.schema\.json$/.exec(fileRef);
   if (!match || !(MODELS as readonly string[]).includes(match[1]!)) throw new Error(`$ref ${JSON.stringify(fileRef)} names no schema in schemas/`);
   return `#/components/schemas/${match[1]}`;
@@ -47,7 +47,7 @@ export function rewriteRefs(value: unknown): unknown {
  * `$id` (an embedded `$id` would make `#/components/...` resolve inside the schema itself) and
  * without `$schema` (the definition's `jsonSchemaDialect` says the same).
  */
-export function asComponent(schema: Json): Json {
+function asComponent(schema: Json): Json {
   const rest = { ...schema };
   delete rest['$id'];
   delete rest['$schema'];
@@ -55,7 +55,7 @@ export function asComponent(schema: Json): Json {
 }
 
 /** The document's examples, by file name without `.json`, e.g. `ErrorResponse.404`. */
-export function loadExamples(): Record<string, unknown> {
+function loadExamples(): Record<string, unknown> {
   return Object.fromEntries(
     fs.readdirSync(EXAMPLES_DIR)
       .filter(file => file.endsWith('.json'))

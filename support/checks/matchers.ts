@@ -14,11 +14,6 @@ function isApiResponse(value: unknown): value is ApiResponse {
   return typeof value === 'object' && value !== null && 'status' in value && 'headers' in value && 'text' in value;
 }
 
-/** Every way `response` departs from the documented response with one of `statuses`. */
-export function responseProblems(response: ApiResponse, statuses: readonly number[]): string[] {
-  return checkResponse(response, statuses).problems;
-}
-
 function checkResponse(response: ApiResponse, statuses: readonly number[]): { problems: string[]; violations: Violation[] } {
   const problems: string[] = [];
   let violations: Violation[] = [];

@@ -6,7 +6,9 @@ import { StorageConnectionsClient } from './client';
 import { ClientCredentialsToken } from './token';
 
 export function clientFor(target: Target): StorageConnectionsClient {
-  const credentials = target.credentials && new ClientCredentialsToken(target.credentials, { accessToken: target.token, expiresAt: target.tokenExpiresAt ?? Infinity });
+  // Without a known expiry the token counts as expired, so the worker asks for one of its own.
+  const initial = { accessToken: target.token, expiresAt: target.tokenExpiresAt ?? 0, obtainedAt: target.tokenObtainedAt };
+  const credentials = target.credentials && new ClientCredentialsToken(target.credentials, initial);
   return new StorageConnectionsClient({
     baseUrl: target.baseUrl,
     token: credentials ? () => credentials.get() : () => Promise.resolve(target.token),

@@ -15,6 +15,8 @@ export class CredentialsError extends Error {
 export interface AccessToken {
   accessToken: string;
   expiresAt: number;
+  /** When it was requested (epoch milliseconds); with expiresAt, its lifetime. */
+  obtainedAt?: number;
 }
 
 export interface RequestOptions {
@@ -47,7 +49,7 @@ const isJson = (response: Response) => /^application\/([\w.+-]+\+)?json\b/i.test
 const contentTypeOf = (response: Response) => response.headers.get('content-type') ?? 'no content-type';
 
 /** Finds the token endpoint from `{authority}/.well-known/openid-configuration`. */
-export async function discoverTokenEndpoint(authority: string, options: RequestOptions = {}): Promise<string> {
+async function discoverTokenEndpoint(authority: string, options: RequestOptions = {}): Promise<string> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const issuer = new URL(authority);
   const url = `${authority.replace(/\/+$/, '')}/.well-known/openid-configuration`;
@@ -75,6 +77,17 @@ export async function discoverTokenEndpoint(authority: string, options: RequestO
   }
 }
 
+/** Token endpoints found by discovery, by authority: a refresh does not repeat the discovery. */
+const discovered = new Map<string, string>();
+
+async function discoveredEndpoint(authority: string, options: RequestOptions): Promise<string> {
+  const known = discovered.get(authority);
+  if (known) return known;
+  const endpoint = await discoverTokenEndpoint(authority, options);
+  discovered.set(authority, endpoint);
+  return endpoint;
+}
+
 /** client_secret_basic (RFC 6749 2.3.1): the id and secret form-encoded, joined and base64-encoded. */
 function basicAuthorization(clientId: string, clientSecret: string): string {
   const encode = (value: string) => new URLSearchParams({ v: value }).toString().slice(2);
@@ -99,7 +112,7 @@ async function refusal(response: Response, tokenUrl: string, where: string, sett
 /** Gets a token with the client-credentials grant; every failure is a CredentialsError of one line. */
 export async function fetchClientCredentialsToken(settings: CredentialSettings, options: RequestOptions = {}): Promise<AccessToken> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const tokenUrl = settings.tokenUrl ?? (await discoverTokenEndpoint(settings.authority, options));
+  const tokenUrl = settings.tokenUrl ?? (await discoveredEndpoint(settings.authority, options));
   const where = settings.tokenUrl ? 'IMS_TOKEN_URL' : 'IMS_AUTHORITY';
   const authorization = basicAuthorization(settings.clientId, settings.clientSecret);
   const secrets = [settings.clientSecret, authorization, authorization.slice('Basic '.length)];
@@ -123,7 +136,7 @@ export async function fetchClientCredentialsToken(settings: CredentialSettings, 
     throw new CredentialsError(`the token endpoint ${tokenUrl} answered ${response.status} without a usable bearer token (${scrub(failureOf(error, timeoutMs), secrets)}): check ${where}.`);
   }
   // RFC 6749 makes expires_in optional; the platform's tokens live about an hour.
-  const token = { accessToken: result.access_token, expiresAt: started + (result.expires_in ?? 3600) * 1000 };
+  const token = { accessToken: result.access_token, expiresAt: started + (result.expires_in ?? 3600) * 1000, obtainedAt: started };
   registerSecret(token.accessToken);
   return token;
 }
@@ -135,12 +148,14 @@ export interface ClientCredentialsTokenOptions extends RequestOptions {
 
 /**
  * The run's token in one process: `get()` answers from memory while the token is valid for more than
- * the margin, otherwise fetches a new one; concurrent callers share one request. Global setup hands
- * its token to the workers, so a run asks the authority once unless it outlives the token.
+ * the margin, otherwise fetches a new one; concurrent callers share one request. A refresh that fails
+ * while the current token is still valid keeps that token (and is tried again on the next call).
+ * Global setup hands its token to the workers, so a run asks the authority once unless it outlives
+ * the token.
  */
 export class ClientCredentialsToken {
   current?: AccessToken;
-  private obtainedAt = Date.now();
+  private readonly created = Date.now();
   private refreshing?: Promise<AccessToken>;
 
   constructor(
@@ -153,19 +168,22 @@ export class ClientCredentialsToken {
   }
 
   async get(): Promise<string> {
-    if (this.current && this.isFresh(this.current)) return this.current.accessToken;
+    const current = this.current;
+    if (current && this.isFresh(current)) return current.accessToken;
     this.refreshing ??= fetchClientCredentialsToken(this.settings, this.options)
-      .then(token => {
-        this.obtainedAt = Date.now();
-        return (this.current = token);
-      })
+      .then(token => (this.current = token))
       .finally(() => (this.refreshing = undefined));
-    return (await this.refreshing).accessToken;
+    try {
+      return (await this.refreshing).accessToken;
+    } catch (error) {
+      if (current && Date.now() < current.expiresAt) return current.accessToken;
+      throw error;
+    }
   }
 
   /** Valid for more than the margin, or than half its lifetime for tokens shorter than twice the margin. */
   private isFresh(token: AccessToken, now = Date.now()): boolean {
-    const keepBack = Math.min(this.options.refreshMarginMs ?? 60_000, (token.expiresAt - this.obtainedAt) / 2);
+    const keepBack = Math.min(this.options.refreshMarginMs ?? 60_000, (token.expiresAt - (token.obtainedAt ?? this.created)) / 2);
     return now < token.expiresAt - keepBack;
   }
 }

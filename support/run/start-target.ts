@@ -19,8 +19,8 @@ export interface StartedTarget {
   isEmbeddedMock: boolean;
   /** The token valid now; with client credentials refreshed before it expires. */
   token: () => Promise<string>;
-  /** With client credentials, the token obtained at start and when it expires. */
-  tokenExpiresAt?: () => number | undefined;
+  /** With client credentials: the current token's lifetime. */
+  tokenLifetime?: () => { expiresAt?: number; obtainedAt?: number };
   stop: () => Promise<void>;
 }
 
@@ -40,7 +40,7 @@ export async function startTarget(config: SuiteConfig, shard: FullConfig['shard'
     const common = { baseUrl: config.baseUrl, connectionId, isEmbeddedMock: false, stop: async () => {} };
     if (!config.credentials) return { ...common, token: fixed(config.accessToken!) };
     const source = new ClientCredentialsToken(config.credentials);
-    return { ...common, token: () => source.get(), tokenExpiresAt: () => source.current?.expiresAt };
+    return { ...common, token: () => source.get(), tokenLifetime: () => ({ expiresAt: source.current?.expiresAt, obtainedAt: source.current?.obtainedAt }) };
   }
   if (config.profile === 'prism') {
     const prism = await startPrism();

@@ -15,6 +15,8 @@ export interface Target {
   token: string;
   /** ... until then (epoch ms); absent: it does not expire during the run. */
   tokenExpiresAt?: number;
+  /** When that token was requested (epoch ms). */
+  tokenObtainedAt?: number;
   /** With client credentials: what a worker needs to refresh the token itself. */
   credentials?: CredentialSettings;
   connectionId: string;

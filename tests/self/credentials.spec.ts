@@ -1,34 +1,32 @@
 // Tokens for unattended runs (OAuth2 client credentials), against a fake token endpoint on this
 // machine that also serves OpenID discovery: good and bad credentials, an unreachable authority, odd
-// answers, and a token that expires mid-run, refreshed exactly once however many callers (and
-// processes) ask at the same time. No error message may ever carry the secret or the token.
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
+// answers, and the in-process token of a worker (ClientCredentialsToken): the token global setup
+// handed over is used while fresh, and one that expires mid-run is refreshed exactly once however
+// many callers ask at the same time. No error message may ever carry the secret or a token.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { test, expect } from '../../support/fixtures';
-import { ConfigError } from '../../support/config';
-import {
-  createTokenFile, CredentialsError, fetchClientCredentialsToken, readCredentialSettings, SharedToken,
-  sharedTokenFromEnvironment, TOKEN_FILE_VARIABLE, type CredentialSettings,
-} from '../../support/credentials';
-import { PROJECT_ROOT } from '../../support/paths';
+import { inspect } from 'node:util';
+import { test, expect } from './fixtures';
+import { ConfigError } from '../../support/run/config';
+import { readCredentialSettings, type CredentialSettings } from '../../support/run/credential-settings';
+import { ClientCredentialsToken, CredentialsError, fetchClientCredentialsToken } from '../../support/client/token';
 
 const CLIENT_ID = 'service-conformance-1';
 const SECRET = 'S3cr3t-never-shown-4f2a9c';
 const BASIC = Buffer.from(`${CLIENT_ID}:${SECRET}`).toString('base64');
+/** The n-th token the fake issues: long enough to count as a secret (report/secrets.ts), so it is redacted too. */
+const issued = (n: number) => `token-${n}-from-the-fake`;
 
 /** The fake authority: discovery, and a token endpoint that checks the client credentials. */
 class FakeAuthority {
   tokenRequests = 0;
   discoveryRequests = 0;
   lastForm?: URLSearchParams;
+  lastIssued = '';
   expiresIn = 3600;
   delayMs = 0;
-  discovery: 'ok' | 'no token_endpoint' | 'html' | 'plain http elsewhere' = 'ok';
-  answer: 'ok' | 'html' | '500 echoing the secret' | 'redirect' = 'ok';
+  discovery: 'ok' | 'no token_endpoint' | 'html' | 'plain http elsewhere' | 'another issuer' = 'ok';
+  answer: 'ok' | 'html' | '500 echoing the secret' | '400 echoing everything' | 'redirect' = 'ok';
 
   private constructor(private readonly server: http.Server, readonly url: string) {}
 
@@ -52,6 +50,7 @@ class FakeAuthority {
     if (req.method === 'GET' && req.url === '/.well-known/openid-configuration') {
       this.discoveryRequests++;
       if (this.discovery === 'html') return send(200, '<html>login</html>', 'text/html');
+      if (this.discovery === 'another issuer') return send(200, { issuer: 'https://ims.example.com', token_endpoint: this.tokenUrl });
       if (this.discovery === 'plain http elsewhere') return send(200, { issuer: this.url, token_endpoint: 'http://ims.example.com/connect/token' });
       return send(200, { issuer: this.url, ...(this.discovery === 'ok' && { token_endpoint: this.tokenUrl }) });
     }
@@ -64,7 +63,12 @@ class FakeAuthority {
     if (this.answer === 'redirect') return res.writeHead(307, { location: 'http://127.0.0.1:9/elsewhere' }).end();
     if (this.answer === 'html') return send(200, '<html>maintenance</html>', 'text/html');
     if (this.answer === '500 echoing the secret') return send(500, { error: 'server_error', error_description: `bad header Basic ${BASIC} for ${SECRET}` });
-    return send(200, { access_token: `token-${this.tokenRequests}`, token_type: 'Bearer', expires_in: this.expiresIn });
+    if (this.answer === '400 echoing everything') {
+      const echo = `Basic ${BASIC} ${SECRET} ${encodeURIComponent(SECRET)} ${this.lastIssued}`;
+      return send(400, { error: `invalid_request ${echo}`, error_description: `${echo}\n${body}` });
+    }
+    this.lastIssued = issued(this.tokenRequests);
+    return send(200, { access_token: this.lastIssued, token_type: 'Bearer', expires_in: this.expiresIn });
   }
 
   async stop() {
@@ -93,10 +97,11 @@ async function errorOf(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected a rejection');
 }
 
+/** One line without the client secret, its Basic form or any token the fake issued. */
 function expectNoSecret(message: string) {
   for (const secret of [SECRET, BASIC]) expect(message, 'no secret in the message').not.toContain(secret);
-  expect(message).not.toMatch(/token-\d/);
-  expect(message).not.toContain('\n');
+  expect(message, 'no issued token in the message').not.toMatch(/token-\d/);
+  expect(message, 'one line').not.toContain('\n');
 }
 
 const ID_AND_SECRET = { IMS_CLIENT_ID: CLIENT_ID, IMS_CLIENT_SECRET: SECRET };
@@ -141,7 +146,7 @@ fakeTest.describe('fetchClientCredentialsToken', () => {
   fakeTest('good credentials get a token from the endpoint found by discovery', async ({ ims }) => {
     const before = Date.now();
     const token = await fetchClientCredentialsToken(settingsFor(ims));
-    expect(token.accessToken).toBe('token-1');
+    expect(token.accessToken).toBe(issued(1));
     expect(token.expiresAt).toBeGreaterThanOrEqual(before + 3600_000);
     expect([ims.discoveryRequests, ims.tokenRequests]).toEqual([1, 1]);
     expect(Object.fromEntries(ims.lastForm!)).toEqual({ grant_type: 'client_credentials', scope: 'itwin-platform' });
@@ -149,7 +154,7 @@ fakeTest.describe('fetchClientCredentialsToken', () => {
 
   fakeTest('IMS_TOKEN_URL skips discovery', async ({ ims }) => {
     const token = await fetchClientCredentialsToken(settingsFor(ims, { authority: 'http://127.0.0.1:9', tokenUrl: ims.tokenUrl }));
-    expect(token.accessToken).toBe('token-1');
+    expect(token.accessToken).toBe(issued(1));
     expect(ims.discoveryRequests).toBe(0);
   });
 
@@ -171,12 +176,17 @@ fakeTest.describe('fetchClientCredentialsToken', () => {
 
   fakeTest('an authority that does not answer in time stops with a clear line', async ({ ims }) => {
     ims.delayMs = 2_000;
+    const started = Date.now();
     const error = await errorOf(fetchClientCredentialsToken(settingsFor(ims, { tokenUrl: ims.tokenUrl }), { timeoutMs: 300 }));
-    expect(error.message).toMatch(/could not be reached \(no answer within 0.3 s\)/);
+    expect(Date.now() - started, 'gave up after the timeout, not the answer').toBeLessThan(1_500);
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect(error.message).toBe(`the token endpoint ${ims.tokenUrl} could not be reached (no answer within 0.3 s): check IMS_TOKEN_URL.`);
+    expectNoSecret(error.message);
   });
 
   const oddAnswers: [string, (ims: FakeAuthority) => void, RegExp][] = [
     ['discovery without a token_endpoint', ims => (ims.discovery = 'no token_endpoint'), /names no token_endpoint: check IMS_AUTHORITY, or set IMS_TOKEN_URL\.$/],
+    ['discovery naming another issuer than the authority', ims => (ims.discovery = 'another issuer'), /gave an unusable answer \(.*issuer.*\): check IMS_AUTHORITY, or set IMS_TOKEN_URL\.$/],
     ['discovery that is not JSON', ims => (ims.discovery = 'html'), /not JSON \(text\/html\): check IMS_AUTHORITY/],
     ['discovery naming a plain-http token endpoint elsewhere', ims => (ims.discovery = 'plain http elsewhere'), /names a token_endpoint the secret must not be sent to \("http:\/\/ims\.example\.com\/connect\/token", not an https URL\): check IMS_AUTHORITY, or set IMS_TOKEN_URL\.$/],
     ['a token answer that is not JSON', ims => (ims.answer = 'html'), /answered 200 with something that is not JSON \(text\/html\): check IMS_AUTHORITY\.$/],
@@ -194,77 +204,110 @@ fakeTest.describe('fetchClientCredentialsToken', () => {
   }
 });
 
-fakeTest.describe('SharedToken', () => {
-  const sharedFor = (ims: FakeAuthority, file: string, refreshMarginMs = 60_000) =>
-    new SharedToken({ file, refreshMarginMs, fetchToken: () => fetchClientCredentialsToken(settingsFor(ims, { tokenUrl: ims.tokenUrl })) });
+fakeTest.describe('ClientCredentialsToken', () => {
+  const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
-  fakeTest('one token serves every caller, kept in a file only this user can read', async ({ ims }) => {
-    const { file, remove } = createTokenFile();
-    const tokens = await Promise.all(Array.from({ length: 5 }, () => sharedFor(ims, file).get()));
-    expect(tokens).toEqual(Array(5).fill('token-1'));
+  fakeTest('concurrent callers share one token request', async ({ ims }) => {
+    ims.delayMs = 200;
+    const token = new ClientCredentialsToken(settingsFor(ims));
+    expect(await Promise.all(Array.from({ length: 5 }, () => token.get()))).toEqual(Array(5).fill(issued(1)));
+    expect([ims.discoveryRequests, ims.tokenRequests]).toEqual([1, 1]);
+    expect(await token.get(), 'answered from memory afterwards').toBe(issued(1));
     expect(ims.tokenRequests).toBe(1);
-    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
-    remove();
-    expect(fs.existsSync(path.dirname(file))).toBe(false);
+    expect(token.current?.accessToken).toBe(issued(1));
+  });
+
+  fakeTest('the token global setup handed over is used without any request while fresh', async ({ ims }) => {
+    const fromSetup = { accessToken: 'token-0-from-global-setup', expiresAt: Date.now() + 3600_000 };
+    const token = new ClientCredentialsToken(settingsFor(ims), fromSetup);
+    expect(await Promise.all([token.get(), token.get(), token.get()])).toEqual(Array(3).fill(fromSetup.accessToken));
+    expect([ims.discoveryRequests, ims.tokenRequests]).toEqual([0, 0]);
+    expect(token.current).toEqual(fromSetup);
+  });
+
+  fakeTest('a handed-over token that has already expired is replaced at once', async ({ ims }) => {
+    const token = new ClientCredentialsToken(settingsFor(ims), { accessToken: 'token-0-from-global-setup', expiresAt: Date.now() - 1_000 });
+    expect(await token.get()).toBe(issued(1));
+    expect(ims.tokenRequests).toBe(1);
   });
 
   fakeTest('a token that expires mid-run is refreshed exactly once for concurrent callers', async ({ ims }) => {
-    const { file, remove } = createTokenFile();
     ims.expiresIn = 6;
     ims.delayMs = 200;
-    const shared = sharedFor(ims, file, 5_000);
-    expect(await shared.get()).toBe('token-1');
-    expect(await Promise.all([shared.get(), sharedFor(ims, file, 5_000).get()])).toEqual(['token-1', 'token-1']);
-    // Fresh for half its 6 s life (the margin is capped there), so stale 3.5 s on.
-    await new Promise(resolve => setTimeout(resolve, 3_500));
-    const others = [shared, shared, sharedFor(ims, file, 5_000), sharedFor(ims, file, 5_000)];
-    expect(await Promise.all(others.map(s => s.get()))).toEqual(Array(4).fill('token-2'));
-    expect(ims.tokenRequests).toBe(2);
-    remove();
-  });
-
-  fakeTest('two worker processes asking at once fetch one token between them', async ({ ims }) => {
-    const { file, remove } = createTokenFile();
-    ims.delayMs = 500;
-    const startAt = Date.now() + 2_500;
-    const env = { IMS_CLIENT_ID: CLIENT_ID, IMS_CLIENT_SECRET: SECRET, IMS_AUTHORITY: ims.url, [TOKEN_FILE_VARIABLE]: file };
-    const outputs = await Promise.all([runWorker(env, startAt), runWorker(env, startAt), runWorker(env, startAt)]);
-    expect(outputs).toEqual(Array(3).fill('token-1'));
+    const token = new ClientCredentialsToken(settingsFor(ims, { tokenUrl: ims.tokenUrl }), undefined, { refreshMarginMs: 5_000 });
+    expect(await token.get()).toBe(issued(1));
+    expect(await Promise.all([token.get(), token.get()])).toEqual([issued(1), issued(1)]);
     expect(ims.tokenRequests).toBe(1);
-    remove();
+    // Fresh for half its 6 s life (the 5 s margin is capped there): still fresh 2.2 s on, stale 3.7 s on.
+    await sleep(2_000);
+    expect(await token.get(), 'not refreshed a whole margin early').toBe(issued(1));
+    expect(ims.tokenRequests).toBe(1);
+    await sleep(1_500);
+    expect(await Promise.all(Array.from({ length: 4 }, () => token.get()))).toEqual(Array(4).fill(issued(2)));
+    expect(ims.tokenRequests).toBe(2);
+    expect(await token.get(), 'the new token is fresh again').toBe(issued(2));
+    expect(ims.tokenRequests).toBe(2);
   });
 
-  fakeTest('a lock left by a crashed process does not block the refresh', async ({ ims }) => {
-    const { file, remove } = createTokenFile();
-    fs.writeFileSync(`${file}.lock`, `${await deadPid()} ${os.hostname()} crashed`);
-    expect(await sharedFor(ims, file).get()).toBe('token-1');
-    const old = `${file}.lock`;
-    fs.rmSync(file);
-    fs.writeFileSync(old, `${process.pid} another-host held-too-long`);
-    fs.utimesSync(old, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
-    const stale = new SharedToken({ file, lockStaleMs: 5_000, fetchToken: () => fetchClientCredentialsToken(settingsFor(ims, { tokenUrl: ims.tokenUrl })) });
-    expect(await stale.get()).toBe('token-2');
-    expect(fs.existsSync(old), 'the lock is released').toBe(false);
-    remove();
-  });
-
-  fakeTest('a refused refresh is reported and the next call tries again', async ({ ims }) => {
-    const { file, remove } = createTokenFile();
+  fakeTest('a refused refresh is reported without the secret, and the next call tries again', async ({ ims }) => {
+    const stale = { accessToken: 'token-0-from-global-setup', expiresAt: Date.now() - 1_000 };
+    const token = new ClientCredentialsToken(settingsFor(ims, { tokenUrl: ims.tokenUrl }), stale);
     ims.answer = '500 echoing the secret';
-    const shared = sharedFor(ims, file);
-    const error = await errorOf(shared.get());
-    expect(error).toBeInstanceOf(CredentialsError);
-    expectNoSecret(error.message);
+    const errors = await Promise.all([errorOf(token.get()), errorOf(token.get())]);
+    expect(ims.tokenRequests, 'concurrent callers share the failed request too').toBe(1);
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(CredentialsError);
+      expect(error.message).toBe(`the token endpoint ${ims.tokenUrl} answered 500 server_error, "bad header <redacted> for <redacted>": check IMS_TOKEN_URL, or try again later.`);
+      expectNoSecret(error.message);
+    }
     ims.answer = 'ok';
-    expect(await shared.get()).toBe('token-2');
-    remove();
+    expect(await token.get()).toBe(issued(2));
+    expect(ims.tokenRequests).toBe(2);
   });
 
-  fakeTest('workers find no shared token when global setup made none', () => {
-    expect(sharedTokenFromEnvironment({ IMS_CLIENT_ID: CLIENT_ID, IMS_CLIENT_SECRET: SECRET })).toBeUndefined();
-    expect(sharedTokenFromEnvironment({ [TOKEN_FILE_VARIABLE]: '/tmp/x/token.json' })).toBeUndefined();
+  fakeTest('the timeout option is honoured', async ({ ims }) => {
+    ims.delayMs = 2_000;
+    const token = new ClientCredentialsToken(settingsFor(ims, { tokenUrl: ims.tokenUrl }), undefined, { timeoutMs: 300 });
+    const started = Date.now();
+    const error = await errorOf(token.get());
+    expect(Date.now() - started, 'gave up after 0.3 s, not the 2 s answer').toBeLessThan(1_500);
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect(error.message).toBe(`the token endpoint ${ims.tokenUrl} could not be reached (no answer within 0.3 s): check IMS_TOKEN_URL.`);
+    expectNoSecret(error.message);
+    ims.delayMs = 0;
+    expect(await token.get(), 'the next call tries again').toBe(issued(2));
   });
+});
+
+fakeTest('no error message ever carries the client secret, its Basic form or an issued token', async ({ ims }) => {
+  // A token is issued first, so there is one to leak; then every way of failing, including an
+  // answer that echoes the credentials, the secret URL-encoded, the issued token and the request.
+  const settings = settingsFor(ims, { tokenUrl: ims.tokenUrl });
+  const token = new ClientCredentialsToken(settings, undefined, { timeoutMs: 300 });
+  expect(await token.get()).toBe(issued(1));
+  const closed = `http://127.0.0.1:${await closedPort()}`;
+  const failures: [string, () => void, () => Promise<unknown>][] = [
+    ['wrong secret', () => {}, () => fetchClientCredentialsToken({ ...settings, clientSecret: `${SECRET}-wrong` })],
+    ['an answer echoing everything', () => (ims.answer = '400 echoing everything'), () => fetchClientCredentialsToken(settings)],
+    ['a refresh answered by echoing everything', () => (ims.answer = '400 echoing everything'), () => new ClientCredentialsToken(settings, { accessToken: issued(1), expiresAt: 0 }).get()],
+    ['a server error echoing the secret', () => (ims.answer = '500 echoing the secret'), () => fetchClientCredentialsToken(settings)],
+    ['an answer that is not JSON', () => (ims.answer = 'html'), () => fetchClientCredentialsToken(settings)],
+    ['a redirect', () => (ims.answer = 'redirect'), () => fetchClientCredentialsToken(settings)],
+    ['discovery that is not JSON', () => (ims.discovery = 'html'), () => fetchClientCredentialsToken(settingsFor(ims))],
+    ['an unreachable token endpoint', () => {}, () => fetchClientCredentialsToken({ ...settings, tokenUrl: `${closed}/connect/token` })],
+    ['an unreachable authority', () => {}, () => fetchClientCredentialsToken(settingsFor(ims, { authority: closed }))],
+    ['no answer in time', () => ((ims.answer = 'ok'), (ims.delayMs = 2_000)), () => fetchClientCredentialsToken(settings, { timeoutMs: 300 })],
+  ];
+  for (const [name, arrange, attempt] of failures) {
+    await fakeTest.step(name, async () => {
+      arrange();
+      const error = await errorOf(attempt());
+      expect(error).toBeInstanceOf(CredentialsError);
+      expectNoSecret(error.message);
+      const shown = inspect(error);
+      for (const secret of [SECRET, BASIC, encodeURIComponent(SECRET), issued(1)]) expect(shown, 'nothing in the error object either').not.toContain(secret);
+    });
+  }
 });
 
 async function closedPort(): Promise<number> {
@@ -273,27 +316,4 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise(resolve => server.close(resolve));
   return port;
-}
-
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', '']);
-  await new Promise(resolve => child.on('exit', resolve));
-  return child.pid!;
-}
-
-/** A separate Node process standing for a worker: waits until startAt, asks for the token, prints it. */
-async function runWorker(env: NodeJS.ProcessEnv, startAt: number): Promise<string> {
-  const script = test.info().outputPath('worker.ts');
-  fs.mkdirSync(path.dirname(script), { recursive: true });
-  fs.writeFileSync(script, [
-    `import { sharedTokenFromEnvironment } from ${JSON.stringify(path.join(PROJECT_ROOT, 'support/credentials'))};`,
-    `setTimeout(async () => process.stdout.write(await sharedTokenFromEnvironment()!.get()), ${startAt} - Date.now());`,
-  ].join('\n'));
-  const child = spawn(path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'), [script], { env: { PATH: process.env.PATH, ...env }, cwd: PROJECT_ROOT });
-  let output = '';
-  child.stdout.on('data', chunk => (output += chunk));
-  child.stderr.on('data', chunk => (output += chunk));
-  const code = await new Promise(resolve => child.on('exit', resolve));
-  expect(code, output).toBe(0);
-  return output;
 }

@@ -1,14 +1,98 @@
-// Headless Chromium from Debian's package, driven by playwright-core (Playwright's own browser
-// downloads are not possible here). The flags keep it from reaching for the network.
+// Finds a Chromium-based browser for the report check and launches it headless with playwright-core.
+// Looked for in order, first found wins: $CONFORMANCE_BROWSER; Playwright's own Chromium
+// (`npx playwright install chromium`); a system Chrome, Chromium or Edge at its standard install
+// location (Debian's /usr/bin/chromium among them); chromium / google-chrome on PATH. With none, the
+// error is one line naming the step to run. findBrowser takes a fake filesystem for the unit tests.
 import fs from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export const OVERRIDE_VAR = 'CONFORMANCE_BROWSER';
+export const INSTALL_STEP = 'npx playwright install chromium';
+export const NOT_FOUND = `No Chromium-based browser found for the report check: run "${INSTALL_STEP}" (or install Google Chrome, or set ${OVERRIDE_VAR} to a browser executable).`;
+
+export interface FoundBrowser { executablePath: string; source: string }
+export interface FindBrowserOptions {
+  env?: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+  exists?: (file: string) => boolean;
+  playwrightPath?: () => string | undefined;
+}
+
+type Candidate = [file: string, source: string];
+
+function isExecutableFile(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function playwrightChromium(): string | undefined {
+  try {
+    return chromium.executablePath(); // a path even when not installed: the caller checks it exists
+  } catch {
+    return undefined;
+  }
+}
+
+// Windows spells these ProgramFiles, ProgramFiles(x86), LOCALAPPDATA: look them up in any case.
+function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const key = Object.keys(env).find(k => k.toUpperCase() === name.toUpperCase());
+  return key === undefined ? undefined : env[key] || undefined;
+}
+
+// The standard install locations of Chrome, Chromium and Edge (Playwright's 'chrome', 'chrome-beta'
+// and 'msedge' channels among them), then the usual names on PATH, in the order they are tried.
+export function systemCandidates(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): Candidate[] {
+  if (platform === 'darwin') {
+    const app = (name: string, source: string): Candidate => [`/Applications/${name}.app/Contents/MacOS/${name}`, source];
+    return [app('Google Chrome', 'system Chrome'), app('Google Chrome Beta', 'system Chrome'), app('Chromium', 'system Chromium'), app('Microsoft Edge', 'system Edge')];
+  }
+  if (platform === 'win32') {
+    const roots = ['PROGRAMFILES', 'PROGRAMFILES(X86)', 'LOCALAPPDATA'].map(name => envValue(env, name)).filter((root): root is string => !!root);
+    const under = (rel: string, source: string): Candidate[] => roots.map(root => [path.win32.join(root, rel), source]);
+    return [
+      ...under('Google\\Chrome\\Application\\chrome.exe', 'system Chrome'),
+      ...under('Google\\Chrome Beta\\Application\\chrome.exe', 'system Chrome'),
+      ...under('Microsoft\\Edge\\Application\\msedge.exe', 'system Edge'),
+    ];
+  }
+  const onPath = (envValue(env, 'PATH') ?? '').split(path.posix.delimiter).filter(dir => dir !== '')
+    .flatMap(dir => ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'].map((name): Candidate => [path.posix.join(dir, name), 'PATH']));
+  return [
+    ['/usr/bin/google-chrome', 'system Chrome'],
+    ['/usr/bin/google-chrome-stable', 'system Chrome'],
+    ['/opt/google/chrome/chrome', 'system Chrome'],
+    ['/opt/google/chrome-beta/chrome', 'system Chrome'],
+    ['/usr/bin/chromium', "Debian's chromium"],
+    ['/usr/bin/chromium-browser', 'system Chromium'],
+    ['/snap/bin/chromium', 'system Chromium'],
+    ['/opt/microsoft/msedge/msedge', 'system Edge'],
+    ...onPath,
+  ];
+}
+
+export function findBrowser(options: FindBrowserOptions = {}): FoundBrowser {
+  const { env = process.env, platform = process.platform, exists = isExecutableFile, playwrightPath = playwrightChromium } = options;
+  const override = envValue(env, OVERRIDE_VAR);
+  if (override !== undefined) {
+    if (exists(override)) return { executablePath: override, source: OVERRIDE_VAR };
+    throw new Error(`${OVERRIDE_VAR} is set to ${JSON.stringify(override)}, but no browser executable is there: fix the path or unset ${OVERRIDE_VAR}.`);
+  }
+  const playwright = playwrightPath();
+  const candidates: Candidate[] = [...(playwright ? [[playwright, "Playwright's Chromium"] as Candidate] : []), ...systemCandidates(platform, env)];
+  const found = candidates.find(([file]) => exists(file));
+  if (!found) throw new Error(NOT_FOUND);
+  return { executablePath: found[0], source: found[1] };
+}
 
 export async function launchChromium(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium); .ci/run does.`);
+  const { executablePath } = findBrowser();
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }
