@@ -20,7 +20,12 @@ export default defineConfig({
     {
       name: 'Transport or server error',
       // Message fragments only: a pattern like 5\d\d would also match ports and ids in URLs.
-      matchers: [{ statuses: ['failed', 'broken'], message: /is a server error|ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|Timeout \d+ms exceeded|body is not JSON/ }],
+      matchers: [
+        {
+          statuses: ['failed', 'broken'],
+          message: /is a server error|ECONNREFUSED|ECONNRESET|socket hang up|fetch failed|Timeout \d+ms exceeded|body is not JSON/,
+        },
+      ],
     },
     {
       name: 'Throttling',
@@ -32,7 +37,12 @@ export default defineConfig({
     },
     {
       name: 'State not preserved',
-      matchers: [{ statuses: ['failed', 'broken'], message: /\b(unchanged|read back|restor(e|ed|ing)|persists?|identity|is still unknown|keeps)\b/i }],
+      matchers: [
+        {
+          statuses: ['failed', 'broken'],
+          message: /\b(unchanged|read back|restor(e|ed|ing)|persists?|identity|is still unknown|keeps)\b/i,
+        },
+      ],
     },
     {
       name: 'Unexpected status',

@@ -39,8 +39,10 @@ export function mapResponse(
 }
 
 /** Changes the responses with one of `statuses`. */
-export const onStatus = (statuses: number[], change: (response: MockResponse, request: MockRequest, context: OperationContext) => MockResponse): Behaviour =>
-  mapResponse(change, response => statuses.includes(response.status));
+export const onStatus = (
+  statuses: number[],
+  change: (response: MockResponse, request: MockRequest, context: OperationContext) => MockResponse,
+): Behaviour => mapResponse(change, response => statuses.includes(response.status));
 
 export const withHeaders = (response: MockResponse, headers: Record<string, string>): MockResponse => ({
   ...response,
@@ -54,7 +56,10 @@ export function withoutHeader(response: MockResponse, name: string): MockRespons
 }
 
 /** The connection part of a 200 body, changed by `change`. */
-export function mapConnection(response: MockResponse, change: (connection: Record<string, unknown>) => Record<string, unknown>): MockResponse {
+export function mapConnection(
+  response: MockResponse,
+  change: (connection: Record<string, unknown>) => Record<string, unknown>,
+): MockResponse {
   const { connection } = response.body as { connection: Record<string, unknown> };
   return { ...response, body: { connection: change({ ...connection }) } };
 }
@@ -81,5 +86,9 @@ export function perMock<T>(create: () => T): (context: OperationContext) => T {
 export function reverseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reverseKeys);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([key, inner]) => [key, reverseKeys(inner)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([key, inner]) => [key, reverseKeys(inner)]),
+  );
 }

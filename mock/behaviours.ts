@@ -26,6 +26,9 @@ export const BEHAVIOURS: Record<string, NamedBehaviour> = Object.fromEntries([..
 export function behaviourNamed(name: string | undefined): NamedBehaviour | undefined {
   if (!name) return undefined;
   const found = BEHAVIOURS[name];
-  if (!found) throw new Error(`MOCK_BEHAVIOUR "${name}" is not a behaviour of the mock: use one of ${Object.keys(BEHAVIOURS).join(', ')}, or unset it.`);
+  if (!found)
+    throw new Error(
+      `MOCK_BEHAVIOUR "${name}" is not a behaviour of the mock: use one of ${Object.keys(BEHAVIOURS).join(', ')}, or unset it.`,
+    );
   return found;
 }

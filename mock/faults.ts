@@ -44,7 +44,8 @@ export const FAULTS: Record<string, Fault> = {
   'ok-status-201': {
     path: 200,
     caughtBy: ['@200'],
-    description: 'a successful update answers 201 Created instead of 200: clients that check for the documented 200 treat every update as failed',
+    description:
+      'a successful update answers 201 Created instead of 200: clients that check for the documented 200 treat every update as failed',
     behaviour: onPut200(response => ({ ...response, status: 201 })),
   },
   'ok-content-type-text': {
@@ -82,7 +83,10 @@ export const FAULTS: Record<string, Fault> = {
     behaviour: onPut200(response =>
       mapConnection(response, c => {
         const links = c._links as Record<string, { href: string }>;
-        const href = links.lastRun?.href.replace(/storageconnections\/[^/]+\//, `storageconnections/${crypto.randomBytes(32).toString('base64url')}/`);
+        const href = links.lastRun?.href.replace(
+          /storageconnections\/[^/]+\//,
+          `storageconnections/${crypto.randomBytes(32).toString('base64url')}/`,
+        );
         return { ...c, _links: { ...links, ...(href && { lastRun: { href } }) } };
       }),
     ),
@@ -121,7 +125,8 @@ export const FAULTS: Record<string, Fault> = {
   'clobber-omitted-authtype': {
     path: 200,
     caughtBy: ['@partial-update'],
-    description: "an update without authenticationType resets it to the default 'User' (replace, not update): an omitted field must keep its value",
+    description:
+      "an update without authenticationType resets it to the default 'User' (replace, not update): an omitted field must keep its value",
     behaviour: (request, next) => {
       const body = bodyObject(request);
       if (!isPut(request) || !body || 'authenticationType' in body || Object.keys(body).length === 0) return next();
@@ -152,7 +157,8 @@ export const FAULTS: Record<string, Fault> = {
     path: 401,
     caughtBy: ['@no-credentials', '@unauthorised-unchanged'],
     description: 'a request without Authorization is served as if authenticated: anyone can rename any connection',
-    behaviour: (request, next, context) => (request.headers['authorization'] === undefined ? authenticated(request, next, context) : next()),
+    behaviour: (request, next, context) =>
+      request.headers['authorization'] === undefined ? authenticated(request, next, context) : next(),
   },
   'auth-any-bearer': {
     path: 401,
@@ -188,7 +194,9 @@ export const FAULTS: Record<string, Fault> = {
     path: 401,
     caughtBy: ['@header-not-found'],
     description: 'a missing Authorization header gets code "Unauthorized" instead of the documented HeaderNotFound',
-    behaviour: onStatus([401], response => (errorCode(response) === 'HeaderNotFound' ? errorResponse(401, 'Unauthorized', 'Access denied.') : response)),
+    behaviour: onStatus([401], response =>
+      errorCode(response) === 'HeaderNotFound' ? errorResponse(401, 'Unauthorized', 'Access denied.') : response,
+    ),
   },
   '401-after-lookup': {
     path: 401,
@@ -197,7 +205,9 @@ export const FAULTS: Record<string, Fault> = {
     behaviour: (request, next, context) => {
       const unknown = request.connectionId !== undefined && !context.store.has(request.connectionId);
       const unauthenticated = request.headers['authorization'] !== `Bearer ${context.token}`;
-      return unknown && unauthenticated ? errorResponse(404, 'StorageConnectionNotFound', 'Requested StorageConnection is not available.') : next();
+      return unknown && unauthenticated
+        ? errorResponse(404, 'StorageConnectionNotFound', 'Requested StorageConnection is not available.')
+        : next();
     },
   },
 
@@ -206,7 +216,9 @@ export const FAULTS: Record<string, Fault> = {
     path: 404,
     caughtBy: ['@unknown-id'],
     description: 'an unknown connection gets code "NotFound" instead of StorageConnectionNotFound: clients matching the code miss it',
-    behaviour: onStatus([404], response => errorResponse(404, 'NotFound', String((response.body as { error: { message: string } }).error.message))),
+    behaviour: onStatus([404], response =>
+      errorResponse(404, 'NotFound', String((response.body as { error: { message: string } }).error.message)),
+    ),
   },
   '404-upsert-creates': {
     path: 404,
@@ -235,7 +247,9 @@ export const FAULTS: Record<string, Fault> = {
     description: 'an unknown id of the valid shape gets 422 InvalidValue connectionId: clients cannot tell "gone" from "malformed"',
     behaviour: onStatus([404], response =>
       errorCode(response) === 'StorageConnectionNotFound'
-        ? errorResponse(422, 'InvalidStorageConnectionRequest', 'Cannot perform operation.', [{ code: 'InvalidValue', message: 'Provided connectionId value is not valid.', target: 'connectionId' }])
+        ? errorResponse(422, 'InvalidStorageConnectionRequest', 'Cannot perform operation.', [
+            { code: 'InvalidValue', message: 'Provided connectionId value is not valid.', target: 'connectionId' },
+          ])
         : response,
     ),
   },
@@ -245,7 +259,9 @@ export const FAULTS: Record<string, Fault> = {
     path: 422,
     caughtBy: ['@malformed-json', '@not-an-object', '@empty-body'],
     description: 'a body that is not JSON gets 400 Bad Request (a framework answering before the handler) instead of the documented 422',
-    behaviour: onStatus([422], (response, request) => (isPut(request) && bodyObject(request) === undefined ? { ...response, status: 400 } : response)),
+    behaviour: onStatus([422], (response, request) =>
+      isPut(request) && bodyObject(request) === undefined ? { ...response, status: 400 } : response,
+    ),
   },
   '422-details-wrong-target': {
     path: 422,
@@ -266,7 +282,9 @@ export const FAULTS: Record<string, Fault> = {
       if (response.status !== 422 || !isPut(request) || request.connectionId === undefined) return response;
       const stored = context.store.get(request.connectionId);
       if (!stored) return response;
-      const partial = body ?? Object.fromEntries([...request.body.matchAll(/"(displayName|authenticationType)"\s*:\s*"([^"]*)"/g)].map(m => [m[1], m[2]]));
+      const partial =
+        body ??
+        Object.fromEntries([...request.body.matchAll(/"(displayName|authenticationType)"\s*:\s*"([^"]*)"/g)].map(m => [m[1], m[2]]));
       for (const [key, value] of Object.entries(partial)) {
         const single = parseUpdate(JSON.stringify({ [key]: value }));
         if ('changes' in single) context.store.put({ ...context.store.get(request.connectionId)!, ...single.changes });
@@ -309,7 +327,11 @@ export const FAULTS: Record<string, Fault> = {
         const state = blockedUntil(context);
         const authorised = request.headers['authorization'] === `Bearer ${context.token}`;
         if (authorised && Date.now() < state.at) {
-          const response = errorResponse(429, 'RateLimitExceeded', 'The client sent more requests than allowed by this API for the current tier of the client.');
+          const response = errorResponse(
+            429,
+            'RateLimitExceeded',
+            'The client sent more requests than allowed by this API for the current tier of the client.',
+          );
           return withHeaders(response, { 'retry-after': '1' });
         }
         const response = next();

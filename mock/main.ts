@@ -39,7 +39,8 @@ async function main(): Promise<void> {
 function listenFailure(port: number, error: NodeJS.ErrnoException): string {
   const where = port ? `MOCK_PORT ${port}` : 'a free port on 127.0.0.1';
   if (error.code === 'EADDRINUSE') return `${where} is already in use: choose another port or unset MOCK_PORT for a free one.`;
-  if (error.code === 'EACCES') return `${where} may not be listened on by this user: choose a port above 1023 or unset MOCK_PORT for a free one.`;
+  if (error.code === 'EACCES')
+    return `${where} may not be listened on by this user: choose a port above 1023 or unset MOCK_PORT for a free one.`;
   const reason = error.code ? `${error.code}: ${error.message}` : String(error.message ?? error);
   return port
     ? `The mock could not listen on MOCK_PORT ${port} (${reason}): choose another port or unset MOCK_PORT for a free one.`

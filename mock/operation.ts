@@ -49,8 +49,7 @@ export const invalidRequest = (details: ErrorDetail[]) => documentedError(422, '
 
 function authenticate(request: MockRequest, token: string): MockResponse | undefined {
   const header = request.headers['authorization'];
-  if (header === undefined)
-    return documentedError(401, 'headerNotFound');
+  if (header === undefined) return documentedError(401, 'headerNotFound');
   if (header !== `Bearer ${token}`)
     return errorResponse(401, 'InvalidAuthorizationToken', 'Access token is missing, invalid or expired. Access denied.');
   return undefined;
@@ -72,13 +71,21 @@ export function parseUpdate(body: string): { changes: Partial<StoredConnection> 
   if ('displayName' in update) {
     const name = update.displayName;
     if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_DISPLAY_NAME)
-      details.push({ code: 'InvalidValue', message: `displayName must be a non-empty string of at most ${MAX_DISPLAY_NAME} characters.`, target: 'displayName' });
+      details.push({
+        code: 'InvalidValue',
+        message: `displayName must be a non-empty string of at most ${MAX_DISPLAY_NAME} characters.`,
+        target: 'displayName',
+      });
     else changes.displayName = name;
   }
   if ('authenticationType' in update) {
     const type = update.authenticationType;
     if (typeof type !== 'string' || !(AUTHENTICATION_TYPES as readonly string[]).includes(type))
-      details.push({ code: 'InvalidValue', message: "authenticationType must be one of: 'User', 'Service'.", target: 'authenticationType' });
+      details.push({
+        code: 'InvalidValue',
+        message: "authenticationType must be one of: 'User', 'Service'.",
+        target: 'authenticationType',
+      });
     else changes.authenticationType = type as StoredConnection['authenticationType'];
   }
   return details.length ? { details } : { changes };

@@ -9,7 +9,10 @@ export interface RateLimitOptions {
 export class RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
 
-  constructor(readonly options: RateLimitOptions, private readonly now = () => Date.now()) {}
+  constructor(
+    readonly options: RateLimitOptions,
+    private readonly now = () => Date.now(),
+  ) {}
 
   /** Counts one request of `client`; returns the seconds to wait when it is over the limit. */
   take(client: string): { allowed: true } | { allowed: false; retryAfterSeconds: number } {

@@ -30,7 +30,8 @@ const CANONICAL_TYPES: Record<string, string> = { user: 'User', service: 'Servic
 
 export const VARIANTS: Record<string, Variant> = {
   'extra-fields': {
-    description: 'the connection carries undocumented fields (a lastModified that changes on every answer, createdDateTime, _links.project): clients must ignore what they do not know',
+    description:
+      'the connection carries undocumented fields (a lastModified that changes on every answer, createdDateTime, _links.project): clients must ignore what they do not know',
     behaviour: onStatus([200], response =>
       mapConnection(response, c => ({
         ...c,
@@ -41,20 +42,27 @@ export const VARIANTS: Record<string, Variant> = {
     ),
   },
   'sparse-errors': {
-    description: 'errors carry "target": null (top level, and in details without a target) and 422s carry no details at all: the Error model allows null targets and requires no property',
+    description:
+      'errors carry "target": null (top level, and in details without a target) and 422s carry no details at all: the Error model allows null targets and requires no property',
     behaviour: mapResponse(
       (response, request) => {
         const { error } = response.body as { error: { code: string; message: string; details?: { target?: string }[] } };
         // 422s to PUTs with a JSON object body lose their details; the others keep them, with null targets.
-        if (response.status === 422 && bodyObject(request) !== undefined) return { ...response, body: { error: { code: error.code, message: error.message, target: null } } };
-        return { ...response, body: { error: { ...error, target: null, ...(error.details && { details: error.details.map(d => ({ target: null, ...d })) }) } } };
+        if (response.status === 422 && bodyObject(request) !== undefined)
+          return { ...response, body: { error: { code: error.code, message: error.message, target: null } } };
+        return {
+          ...response,
+          body: { error: { ...error, target: null, ...(error.details && { details: error.details.map(d => ({ target: null, ...d })) }) } },
+        };
       },
       response => response.status >= 400 && typeof (response.body as { error?: unknown } | undefined)?.error === 'object',
     ),
   },
   'pretty-json-reversed-keys': {
     description: 'JSON bodies are indented and every object lists its keys in reverse order: JSON has neither layout nor key order',
-    behaviour: mapResponse(response => (typeof response.body === 'object' ? { ...response, body: JSON.stringify(reverseKeys(response.body), null, 4) } : response)),
+    behaviour: mapResponse(response =>
+      typeof response.body === 'object' ? { ...response, body: JSON.stringify(reverseKeys(response.body), null, 4) } : response,
+    ),
   },
   'vendor-media-type': {
     description: 'content-type is application/vnd.bentley.itwin-platform.v1+json, the media type the document recommends clients accept',
@@ -68,7 +76,8 @@ export const VARIANTS: Record<string, Variant> = {
     },
   },
   'throttle-everything': {
-    description: 'every 40th authenticated request gets 429 (retry-after 1 s), as when other apps share the quota: ordinary checks must wait and retry',
+    description:
+      'every 40th authenticated request gets 429 (retry-after 1 s), as when other apps share the quota: ordinary checks must wait and retry',
     behaviour: (() => {
       // A count, not a time window, so the checks meet 429s however fast or slow the machine runs them.
       const counter = perMock(() => ({ count: 0 }));
@@ -83,7 +92,8 @@ export const VARIANTS: Record<string, Variant> = {
     })(),
   },
   'authtype-case-insensitive': {
-    description: "authenticationType is matched without case ('user', 'SERVICE') and stored in the documented spelling: the document is silent on case",
+    description:
+      "authenticationType is matched without case ('user', 'SERVICE') and stored in the documented spelling: the document is silent on case",
     behaviour: (request, next) => {
       const body = bodyObject(request);
       const type = typeof body?.authenticationType === 'string' ? CANONICAL_TYPES[body.authenticationType.toLowerCase()] : undefined;
@@ -133,14 +143,20 @@ export const VARIANTS: Record<string, Variant> = {
     },
   },
   'platform-throttling': {
-    description: 'every answer carries extra platform headers (x-ratelimit-*, x-correlation-id) and a 429 has code TooManyRequests, the code other platform pages use',
+    description:
+      'every answer carries extra platform headers (x-ratelimit-*, x-correlation-id) and a 429 has code TooManyRequests, the code other platform pages use',
     behaviour: mapResponse((response: MockResponse) =>
-      withHeaders(response.status === 429 ? { ...response, body: { error: { code: 'TooManyRequests', message: 'Too many requests. Try again later.' } } } : response, {
-        'x-ratelimit-limit': '60',
-        'x-ratelimit-remaining': response.status === 429 ? '0' : '42',
-        'x-ratelimit-reset': '1',
-        'x-correlation-id': '5e8e2f3a-1b2c-4d5e-8f90-123456789abc',
-      }),
+      withHeaders(
+        response.status === 429
+          ? { ...response, body: { error: { code: 'TooManyRequests', message: 'Too many requests. Try again later.' } } }
+          : response,
+        {
+          'x-ratelimit-limit': '60',
+          'x-ratelimit-remaining': response.status === 429 ? '0' : '42',
+          'x-ratelimit-reset': '1',
+          'x-correlation-id': '5e8e2f3a-1b2c-4d5e-8f90-123456789abc',
+        },
+      ),
     ),
   },
   'put-only': {

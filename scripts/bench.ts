@@ -57,7 +57,11 @@ async function suiteRun(index: number, reporters: 'json' | 'configured'): Promis
 
 /** One round of load from a second process: this same file, started with --load. */
 async function throughputRound(mock: StorageConnectionMock): Promise<{ rps: number; completed: number; statuses: Record<string, number> }> {
-  const spec = JSON.stringify({ url: `${mock.url}/synchronization/imodels/storageconnections/${mock.connectionId}`, token: mock.token, ...LOAD });
+  const spec = JSON.stringify({
+    url: `${mock.url}/synchronization/imodels/storageconnections/${mock.connectionId}`,
+    token: mock.token,
+    ...LOAD,
+  });
   const { code, stdout } = await run(process.execPath, [...process.execArgv, __filename, '--load', spec]);
   if (code !== 0) throw new Error(`the load process failed (exit ${code})`);
   return JSON.parse(stdout) as { rps: number; completed: number; statuses: Record<string, number> };
@@ -140,13 +144,18 @@ async function main(): Promise<void> {
     ['requests per run: total (mock count)', `${total}`],
     ['requests per run: 429 probe', `${probe}`],
     ['requests per run: everything else', `${total - probe}`],
-    [`mock throughput (PUT, ${LOAD.concurrency} keep-alive connections, <= ${LOAD.requests} requests or ${LOAD.maxMs / 1000} s)`, `${Math.round(rps)} requests/s`],
+    [
+      `mock throughput (PUT, ${LOAD.concurrency} keep-alive connections, <= ${LOAD.requests} requests or ${LOAD.maxMs / 1000} s)`,
+      `${Math.round(rps)} requests/s`,
+    ],
   ];
   const header = `figure (median of ${RUNS} runs)`;
   const width = Math.max(header.length, ...rows.map(([name]) => name.length));
   console.log(`\n| ${header.padEnd(width)} | value |\n|${'-'.repeat(width + 2)}|-------|`);
   for (const [name, value] of rows) console.log(`| ${name.padEnd(width)} | ${value} |`);
-  console.log(`\nload statuses (last round): ${JSON.stringify(rounds.at(-1)!.statuses)}; requests per round: ${rounds.map(r => r.completed).join(', ')}`);
+  console.log(
+    `\nload statuses (last round): ${JSON.stringify(rounds.at(-1)!.statuses)}; requests per round: ${rounds.map(r => r.completed).join(', ')}`,
+  );
 }
 
 const loadIndex = process.argv.indexOf('--load');

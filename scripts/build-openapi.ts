@@ -29,7 +29,8 @@ type Json = Record<string, unknown>;
 /** The component a schema file's `$ref` names: `Link.schema.json` -> `#/components/schemas/Link`. */
 function componentRef(fileRef: string): string {
   const match = /^(?:\.\/)?([A-Za-z]+)\.schema\.json$/.exec(fileRef);
-  if (!match || !(MODELS as readonly string[]).includes(match[1]!)) throw new Error(`$ref ${JSON.stringify(fileRef)} names no schema in schemas/`);
+  if (!match || !(MODELS as readonly string[]).includes(match[1]!))
+    throw new Error(`$ref ${JSON.stringify(fileRef)} names no schema in schemas/`);
   return `#/components/schemas/${match[1]}`;
 }
 
@@ -38,7 +39,10 @@ export function rewriteRefs(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(rewriteRefs);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => [key, key === '$ref' && typeof inner === 'string' ? componentRef(inner) : rewriteRefs(inner)]),
+    Object.entries(value).map(([key, inner]) => [
+      key,
+      key === '$ref' && typeof inner === 'string' ? componentRef(inner) : rewriteRefs(inner),
+    ]),
   );
 }
 
@@ -57,7 +61,8 @@ function asComponent(schema: Json): Json {
 /** The document's examples, by file name without `.json`, e.g. `ErrorResponse.404`. */
 function loadExamples(): Record<string, unknown> {
   return Object.fromEntries(
-    fs.readdirSync(EXAMPLES_DIR)
+    fs
+      .readdirSync(EXAMPLES_DIR)
       .filter(file => file.endsWith('.json'))
       .sort()
       .map(file => [file.slice(0, -'.json'.length), JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'))]),
@@ -66,14 +71,43 @@ function loadExamples(): Record<string, unknown> {
 
 /** The documented responses: status, the document's description, body model, example. */
 export const RESPONSES = [
-  { status: 200, model: 'StorageConnectionResponse', example: 'StorageConnectionResponse.200', description: 'Connection successfully updated.' },
-  { status: 401, model: 'ErrorResponse', example: 'ErrorResponse.401', description: 'This response indicates that request lacks valid authentication credentials. Access token might not been provided, issued by the wrong issuer, does not have required scopes or request headers were malformed.' },
-  { status: 404, model: 'ErrorResponse', example: 'ErrorResponse.404', description: 'This response indicates that the specified connection was not found.' },
-  { status: 422, model: 'ErrorResponse', example: 'ErrorResponse.422', description: 'Invalid request to update connection. Request payload might be missing some of the required properties.' },
-  { status: 429, model: 'ErrorResponse', example: 'ErrorResponse.429', description: 'This response indicates that the client sent more requests than allowed by this API for the current tier of the client.' },
+  {
+    status: 200,
+    model: 'StorageConnectionResponse',
+    example: 'StorageConnectionResponse.200',
+    description: 'Connection successfully updated.',
+  },
+  {
+    status: 401,
+    model: 'ErrorResponse',
+    example: 'ErrorResponse.401',
+    description:
+      'This response indicates that request lacks valid authentication credentials. Access token might not been provided, issued by the wrong issuer, does not have required scopes or request headers were malformed.',
+  },
+  {
+    status: 404,
+    model: 'ErrorResponse',
+    example: 'ErrorResponse.404',
+    description: 'This response indicates that the specified connection was not found.',
+  },
+  {
+    status: 422,
+    model: 'ErrorResponse',
+    example: 'ErrorResponse.422',
+    description: 'Invalid request to update connection. Request payload might be missing some of the required properties.',
+  },
+  {
+    status: 429,
+    model: 'ErrorResponse',
+    example: 'ErrorResponse.429',
+    description: 'This response indicates that the client sent more requests than allowed by this API for the current tier of the client.',
+  },
 ] as const satisfies readonly { status: number; model: ModelName; example: string; description: string }[];
 
-export const REQUEST = { model: 'StorageConnectionUpdate', example: 'StorageConnectionUpdate.request' } as const satisfies { model: ModelName; example: string };
+export const REQUEST = { model: 'StorageConnectionUpdate', example: 'StorageConnectionUpdate.request' } as const satisfies {
+  model: ModelName;
+  example: string;
+};
 
 /** A media type whose schema is the model's component and whose one example is the document's. */
 function mediaType(model: ModelName, example: string): Json {
@@ -107,7 +141,8 @@ export function buildOpenApi(): Json {
     info: {
       title: 'Synchronization: Update StorageConnection',
       version: 'v1',
-      description: 'The one operation under test. Made by scripts/build-openapi.ts (npm run openapi) from schemas/*.schema.json and schemas/examples/. Do not edit by hand.',
+      description:
+        'The one operation under test. Made by scripts/build-openapi.ts (npm run openapi) from schemas/*.schema.json and schemas/examples/. Do not edit by hand.',
     },
     servers: [
       { url: 'https://api.bentley.com', description: 'production' },
@@ -127,7 +162,13 @@ export function buildOpenApi(): Json {
           // them); they are kept so the definition reads like the document.
           parameters: [
             { name: 'connectionId', in: 'path', required: true, description: 'Connection Id', schema: { type: 'string' } },
-            { name: 'Authorization', in: 'header', required: true, description: 'OAuth access token with itwin-platform scope', schema: { type: 'string' } },
+            {
+              name: 'Authorization',
+              in: 'header',
+              required: true,
+              description: 'OAuth access token with itwin-platform scope',
+              schema: { type: 'string' },
+            },
             {
               name: 'Accept',
               in: 'header',
@@ -150,7 +191,10 @@ export function buildOpenApi(): Json {
     components: {
       schemas: Object.fromEntries(MODELS.map(model => [model, asComponent(loadSchema(model))])),
       examples: Object.fromEntries(
-        Object.entries(examples).map(([name, value]) => [name, { summary: `The document's example (schemas/examples/${name}.json).`, value }]),
+        Object.entries(examples).map(([name, value]) => [
+          name,
+          { summary: `The document's example (schemas/examples/${name}.json).`, value },
+        ]),
       ),
       securitySchemes: {
         bearer: {

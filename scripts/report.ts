@@ -16,7 +16,10 @@ export function generateAllureReport(reports = reportPaths()): boolean {
   }
   // Allure flattens its output only into an empty folder.
   fs.rmSync(reports.allureReport, { recursive: true, force: true });
-  const allure = spawnSync(process.execPath, [ALLURE_CLI, 'generate', reports.allureResults], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const allure = spawnSync(process.execPath, [ALLURE_CLI, 'generate', reports.allureResults], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (allure.status !== 0) {
     console.error(`Allure report generation failed (exit ${allure.status}): see the messages above.`);
     return false;

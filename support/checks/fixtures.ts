@@ -18,11 +18,15 @@ export { expect } from './matchers';
 
 function requireTarget(): Target {
   const target = publishedTarget();
-  if (!target) throw new Error('no target was published: run the checks through playwright.config.ts, whose global setup chooses the target.');
+  if (!target)
+    throw new Error('no target was published: run the checks through playwright.config.ts, whose global setup chooses the target.');
   return target;
 }
 
-export const test = base.extend<{ api: StorageConnectionsClient; allureLabels: void; profileSkips: void }, { target: Target; client: StorageConnectionsClient }>({
+export const test = base.extend<
+  { api: StorageConnectionsClient; allureLabels: void; profileSkips: void },
+  { target: Target; client: StorageConnectionsClient }
+>({
   target: [async ({}, use) => use(requireTarget()), { scope: 'worker' }],
 
   client: [async ({ target }, use) => use(clientFor(target)), { scope: 'worker' }],
@@ -46,12 +50,16 @@ export const test = base.extend<{ api: StorageConnectionsClient; allureLabels: v
 
   api: async ({ client, target }, use, testInfo) => {
     // Once the budget is spent the remaining checks are skipped, and the run fails in teardown.
-    testInfo.skip(client.options.budget?.refuseIfSpent() ?? false, `the run's request budget of ${target.budget?.limit} is spent (CONFORMANCE_REQUEST_BUDGET)`);
+    testInfo.skip(
+      client.options.budget?.refuseIfSpent() ?? false,
+      `the run's request budget of ${target.budget?.limit} is spent (CONFORMANCE_REQUEST_BUDGET)`,
+    );
     const rule = target.profile && preferFor(PROFILES[target.profile], testInfo.tags);
     if (rule) testInfo.annotations.push({ type: `${target.profile} profile`, description: `Prefer: ${rule.prefer}. ${rule.note}` });
     const tracker = new StateTracker(target);
     const api = client.withHooks(recordingHooks(testInfo, tracker.observe), rule ? { prefer: rule.prefer } : {});
     await use(api);
-    if (tracker.mayHaveChanged) await base.step('restore the connection to its original state', () => restoreOriginal(api, target), { box: true });
+    if (tracker.mayHaveChanged)
+      await base.step('restore the connection to its original state', () => restoreOriginal(api, target), { box: true });
   },
 });

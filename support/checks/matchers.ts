@@ -19,10 +19,13 @@ function checkResponse(response: ApiResponse, statuses: readonly number[]): { pr
   let violations: Violation[] = [];
   const { status } = response;
   if (status >= 500) problems.push(`status ${status} is a server error; the operation must never answer 5xx`);
-  else if (!(status in DOCUMENTED_RESPONSES)) problems.push(`status ${status} is not one the operation documents (${Object.keys(DOCUMENTED_RESPONSES).join(', ')})`);
+  else if (!(status in DOCUMENTED_RESPONSES))
+    problems.push(`status ${status} is not one the operation documents (${Object.keys(DOCUMENTED_RESPONSES).join(', ')})`);
   if (!statuses.includes(status)) problems.push(`status ${status}, expected ${statuses.join(' or ')}`);
   if (status === 429 && retryAfterSeconds(response) === undefined)
-    problems.push(`a 429 must carry retry-after, a whole number of seconds (at most ${DEFAULT_THROTTLE_POLICY.maxSeconds}, the longest this suite waits); got ${JSON.stringify(response.headers['retry-after'])}`);
+    problems.push(
+      `a 429 must carry retry-after, a whole number of seconds (at most ${DEFAULT_THROTTLE_POLICY.maxSeconds}, the longest this suite waits); got ${JSON.stringify(response.headers['retry-after'])}`,
+    );
   const contentType = response.headers['content-type'];
   if (!contentType || !JSON_CONTENT_TYPE.test(contentType)) problems.push(`content-type ${JSON.stringify(contentType)} is not JSON`);
   if (response.json === undefined) {
@@ -43,7 +46,10 @@ const redactSecrets = (text: string) => redactText(text);
 async function attachViolations(violations: Violation[], body: unknown): Promise<void> {
   const info = test.info();
   await info.attach('schema violations', { body: JSON.stringify(violations, null, 2), contentType: 'application/json' });
-  await info.attach('body that failed the schema', { body: redactSecrets(JSON.stringify(redactValue(body), null, 2)), contentType: 'application/json' });
+  await info.attach('body that failed the schema', {
+    body: redactSecrets(JSON.stringify(redactValue(body), null, 2)),
+    contentType: 'application/json',
+  });
 }
 
 export const expect = base.extend({
@@ -62,7 +68,9 @@ export const expect = base.extend({
       message: () =>
         pass
           ? `${this.utils.matcherHint('toBeDocumentedResponse', undefined, undefined, { isNot: this.isNot })}\n\n${where}\nexpected a response that is not a documented ${statuses.join('/')}, but it is one`
-          : redactSecrets(`${this.utils.matcherHint('toBeDocumentedResponse', undefined, undefined, { isNot: this.isNot })}\n\n${where}\n- ${problems.join('\n- ')}\nbody: ${received.text.slice(0, 1000)}`),
+          : redactSecrets(
+              `${this.utils.matcherHint('toBeDocumentedResponse', undefined, undefined, { isNot: this.isNot })}\n\n${where}\n- ${problems.join('\n- ')}\nbody: ${received.text.slice(0, 1000)}`,
+            ),
     };
   },
 
@@ -80,7 +88,9 @@ export const expect = base.extend({
       message: () =>
         pass
           ? `${this.utils.matcherHint('toMatchSchema', undefined, undefined, { isNot: this.isNot })}\n\nexpected a value that breaks ${model}, but it validates`
-          : redactSecrets(`${this.utils.matcherHint('toMatchSchema', undefined, undefined, { isNot: this.isNot })}\n\n${violations.length} violation(s) of ${model}:\n${formatViolations(violations)}`),
+          : redactSecrets(
+              `${this.utils.matcherHint('toMatchSchema', undefined, undefined, { isNot: this.isNot })}\n\n${violations.length} violation(s) of ${model}:\n${formatViolations(violations)}`,
+            ),
     };
   },
 });

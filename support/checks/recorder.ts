@@ -15,11 +15,26 @@ function readable(text: string): unknown {
 
 async function attachExchange(testInfo: TestInfo, { sentHeaders, sentData, response }: Exchange): Promise<void> {
   if (response.status === 0) return;
-  const request = { method: response.method, url: response.url, headers: redactHeaders(sentHeaders), body: sentData === undefined ? undefined : readable(sentData) };
-  const received = { status: response.status, headers: redactHeaders(response.headers), body: response.json !== undefined ? redactValue(response.json) : redactText(response.text) };
+  const request = {
+    method: response.method,
+    url: response.url,
+    headers: redactHeaders(sentHeaders),
+    body: sentData === undefined ? undefined : readable(sentData),
+  };
+  const received = {
+    status: response.status,
+    headers: redactHeaders(response.headers),
+    body: response.json !== undefined ? redactValue(response.json) : redactText(response.text),
+  };
   // Field names catch most secrets; the text pass catches them wherever else a server echoed them.
-  await testInfo.attach(`request ${response.method}`, { body: redactText(JSON.stringify(request, null, 2)), contentType: 'application/json' });
-  await testInfo.attach(`response ${response.status}`, { body: redactText(JSON.stringify(received, null, 2)), contentType: 'application/json' });
+  await testInfo.attach(`request ${response.method}`, {
+    body: redactText(JSON.stringify(request, null, 2)),
+    contentType: 'application/json',
+  });
+  await testInfo.attach(`response ${response.status}`, {
+    body: redactText(JSON.stringify(received, null, 2)),
+    contentType: 'application/json',
+  });
 }
 
 export function recordingHooks(testInfo: TestInfo, observe: (exchange: Exchange) => void): ClientHooks {
@@ -32,8 +47,12 @@ export function recordingHooks(testInfo: TestInfo, observe: (exchange: Exchange)
     wait: async (seconds, throttled) => {
       // A 429 met outside the probe must keep the contract too, before its retry-after is trusted.
       await expect(throttled, 'a 429 met by an ordinary check').toBeDocumentedResponse(429);
-      testInfo.annotations.push({ type: 'throttled', description: `429 on ${throttled.method}; waited retry-after ${seconds} s and retried` });
-      await test.step(`throttled (429): waiting retry-after ${seconds} s`, () => new Promise(resolve => setTimeout(resolve, seconds * 1000)));
+      testInfo.annotations.push({
+        type: 'throttled',
+        description: `429 on ${throttled.method}; waited retry-after ${seconds} s and retried`,
+      });
+      await test.step(`throttled (429): waiting retry-after ${seconds} s`, () =>
+        new Promise(resolve => setTimeout(resolve, seconds * 1000)));
     },
   };
 }

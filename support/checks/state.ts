@@ -22,7 +22,9 @@ export async function expectUnchanged(api: StorageConnectionsClient, target: Tar
     async () => {
       const connection = await readBack(api, target);
       expect(identityOf(connection), `the connection is unchanged ${why}: its identity`).toEqual(identityOf(target.original));
-      expect(mutableState(connection), `the connection is unchanged ${why}: displayName and authenticationType`).toEqual(mutableState(target.original));
+      expect(mutableState(connection), `the connection is unchanged ${why}: displayName and authenticationType`).toEqual(
+        mutableState(target.original),
+      );
     },
     { box: true },
   );

@@ -7,7 +7,10 @@ export class RequestBudgetExceeded extends Error {
 }
 
 export class RequestBudget {
-  constructor(readonly file: string, readonly limit: number) {}
+  constructor(
+    readonly file: string,
+    readonly limit: number,
+  ) {}
 
   static create(file: string, limit: number): RequestBudget {
     fs.writeFileSync(file, '');
@@ -42,7 +45,9 @@ export class RequestBudget {
   take(): void {
     if (this.spent) {
       this.refuse();
-      throw new RequestBudgetExceeded(`the run's request budget of ${this.limit} is spent: raise CONFORMANCE_REQUEST_BUDGET if the target can take more.`);
+      throw new RequestBudgetExceeded(
+        `the run's request budget of ${this.limit} is spent: raise CONFORMANCE_REQUEST_BUDGET if the target can take more.`,
+      );
     }
     fs.appendFileSync(this.file, '.');
   }

@@ -113,7 +113,14 @@ export class StorageConnectionsClient {
     });
   }
 
-  private async attempt(method: Method, connectionId: string, body: unknown, data: string | undefined, options: SendOptions, throttleWaits: number[]): Promise<ApiResponse> {
+  private async attempt(
+    method: Method,
+    connectionId: string,
+    body: unknown,
+    data: string | undefined,
+    options: SendOptions,
+    throttleWaits: number[],
+  ): Promise<ApiResponse> {
     const credentials = options.credentials ?? 'token';
     // Asked for on every attempt: after a long retry-after the last one may have expired.
     const token = credentials === 'token' ? await this.options.token() : '';
@@ -129,13 +136,32 @@ export class StorageConnectionsClient {
     let response: ApiResponse;
     try {
       // As bytes: the malformed bodies of the 422 checks must reach the server exactly as written.
-      const answer = await fetch(url, { method, headers, body: data === undefined ? undefined : Buffer.from(data, 'utf8'), redirect: 'manual', signal: AbortSignal.timeout(deadlineMs) });
+      const answer = await fetch(url, {
+        method,
+        headers,
+        body: data === undefined ? undefined : Buffer.from(data, 'utf8'),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(deadlineMs),
+      });
       // As bytes too: text() would drop a byte order mark.
       const text = Buffer.from(await answer.arrayBuffer()).toString('utf8');
-      response = { method, url, status: answer.status, headers: Object.fromEntries(answer.headers), text, json: parseJson(text), throttleWaits: [...throttleWaits] };
+      response = {
+        method,
+        url,
+        status: answer.status,
+        headers: Object.fromEntries(answer.headers),
+        text,
+        json: parseJson(text),
+        throttleWaits: [...throttleWaits],
+      };
     } catch (error) {
-      await this.hooks.exchange?.({ ...exchange, response: { method, url, status: 0, headers: {}, text: '', json: undefined, throttleWaits } });
-      throw new TransportError(`transport error on ${method} ${url} after ${Date.now() - started} ms: ${redactText(reasonOf(error, deadlineMs))}`);
+      await this.hooks.exchange?.({
+        ...exchange,
+        response: { method, url, status: 0, headers: {}, text: '', json: undefined, throttleWaits },
+      });
+      throw new TransportError(
+        `transport error on ${method} ${url} after ${Date.now() - started} ms: ${redactText(reasonOf(error, deadlineMs))}`,
+      );
     }
     this.requestsSent++;
     await this.hooks.exchange?.({ ...exchange, response });
@@ -148,6 +174,11 @@ function reasonOf(error: unknown, deadlineMs: number): string {
   const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (err.name === 'TimeoutError' || err.name === 'AbortError') return `no answer within ${deadlineMs / 1000} s`;
   const code = err.cause?.code;
-  const known: Record<string, string> = { ECONNREFUSED: 'connection refused', ENOTFOUND: 'host not found', ECONNRESET: 'connection reset (socket hang up)', UND_ERR_SOCKET: 'connection closed by the server (socket hang up)' };
+  const known: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ENOTFOUND: 'host not found',
+    ECONNRESET: 'connection reset (socket hang up)',
+    UND_ERR_SOCKET: 'connection closed by the server (socket hang up)',
+  };
   return (code && (known[code] ?? `${code}: ${err.cause?.message ?? ''}`)) || err.cause?.message || err.message || String(error);
 }

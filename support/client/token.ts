@@ -34,7 +34,12 @@ function failureOf(error: unknown, timeoutMs: number): string {
   for (let e = error as { name?: string; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++)
     if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs / 1000} s`;
   const err = error as { message?: string; cause?: { code?: string; message?: string } };
-  const known: Record<string, string> = { ECONNREFUSED: 'connection refused', ENOTFOUND: 'host not found', ECONNRESET: 'connection reset', EAI_AGAIN: 'host name lookup failed' };
+  const known: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ENOTFOUND: 'host not found',
+    ECONNRESET: 'connection reset',
+    EAI_AGAIN: 'host name lookup failed',
+  };
   const code = err.cause?.code;
   return (code && (known[code] ?? code)) || err.cause?.message || err.message || String(error);
 }
@@ -56,12 +61,18 @@ async function discoverTokenEndpoint(authority: string, options: RequestOptions 
   const fix = 'check IMS_AUTHORITY, or set IMS_TOKEN_URL';
   let response: Response;
   try {
-    response = await oauth.discoveryRequest(issuer, { signal: () => AbortSignal.timeout(timeoutMs), [oauth.allowInsecureRequests]: loopbackHttp(authority) });
+    response = await oauth.discoveryRequest(issuer, {
+      signal: () => AbortSignal.timeout(timeoutMs),
+      [oauth.allowInsecureRequests]: loopbackHttp(authority),
+    });
   } catch (error) {
-    throw new CredentialsError(`the authority ${authority} could not be reached for OpenID discovery (${failureOf(error, timeoutMs)}): ${fix}.`);
+    throw new CredentialsError(
+      `the authority ${authority} could not be reached for OpenID discovery (${failureOf(error, timeoutMs)}): ${fix}.`,
+    );
   }
   if (response.status !== 200) throw new CredentialsError(`OpenID discovery at ${url} answered ${response.status}: ${fix}.`);
-  if (!isJson(response)) throw new CredentialsError(`OpenID discovery at ${url} answered with something that is not JSON (${contentTypeOf(response)}): ${fix}.`);
+  if (!isJson(response))
+    throw new CredentialsError(`OpenID discovery at ${url} answered with something that is not JSON (${contentTypeOf(response)}): ${fix}.`);
   let server: oauth.AuthorizationServer;
   try {
     server = await oauth.processDiscoveryResponse(issuer, response);
@@ -73,7 +84,9 @@ async function discoverTokenEndpoint(authority: string, options: RequestOptions 
   try {
     return parseEndpoint('token_endpoint', endpoint, `${DEFAULT_AUTHORITY}/connect/token`);
   } catch {
-    throw new CredentialsError(`OpenID discovery at ${url} names a token_endpoint the secret must not be sent to (${JSON.stringify(endpoint.slice(0, 200))}, not an https URL): ${fix}.`);
+    throw new CredentialsError(
+      `OpenID discovery at ${url} names a token_endpoint the secret must not be sent to (${JSON.stringify(endpoint.slice(0, 200))}, not an https URL): ${fix}.`,
+    );
   }
 }
 
@@ -95,17 +108,33 @@ function basicAuthorization(clientId: string, clientSecret: string): string {
 }
 
 /** The one-line reason of a refused token request, naming what to check. */
-async function refusal(response: Response, tokenUrl: string, where: string, settings: CredentialSettings, secrets: string[]): Promise<CredentialsError> {
+async function refusal(
+  response: Response,
+  tokenUrl: string,
+  where: string,
+  settings: CredentialSettings,
+  secrets: string[],
+): Promise<CredentialsError> {
   if (response.status >= 300 && response.status < 400)
-    return new CredentialsError(`the token endpoint ${tokenUrl} redirected (${response.status}) instead of answering: set IMS_TOKEN_URL to the endpoint itself.`);
-  const body = ((isJson(response) ? await response.json().catch(() => ({})) : {}) ?? {}) as { error?: unknown; error_description?: unknown };
+    return new CredentialsError(
+      `the token endpoint ${tokenUrl} redirected (${response.status}) instead of answering: set IMS_TOKEN_URL to the endpoint itself.`,
+    );
+  const body = ((isJson(response) ? await response.json().catch(() => ({})) : {}) ?? {}) as {
+    error?: unknown;
+    error_description?: unknown;
+  };
   const code = typeof body.error === 'string' ? scrub(body.error, secrets) : undefined;
-  const detail = typeof body.error_description === 'string' && body.error_description ? `, "${scrub(body.error_description, secrets)}"` : '';
+  const detail =
+    typeof body.error_description === 'string' && body.error_description ? `, "${scrub(body.error_description, secrets)}"` : '';
   const what = `${response.status}${code ? ` ${code}` : ''}${detail}`;
   if (code === 'invalid_scope')
-    return new CredentialsError(`the token endpoint ${tokenUrl} refused the scope "${settings.scope}" (${what}): check IMS_SCOPE and the scopes the service app was given.`);
+    return new CredentialsError(
+      `the token endpoint ${tokenUrl} refused the scope "${settings.scope}" (${what}): check IMS_SCOPE and the scopes the service app was given.`,
+    );
   if (response.status === 401 || ['invalid_client', 'unauthorized_client', 'invalid_grant'].includes(code ?? ''))
-    return new CredentialsError(`the token endpoint ${tokenUrl} refused the client credentials (${what}): check IMS_CLIENT_ID and IMS_CLIENT_SECRET.`);
+    return new CredentialsError(
+      `the token endpoint ${tokenUrl} refused the client credentials (${what}): check IMS_CLIENT_ID and IMS_CLIENT_SECRET.`,
+    );
   return new CredentialsError(`the token endpoint ${tokenUrl} answered ${what}: check ${where}, or try again later.`);
 }
 
@@ -123,17 +152,30 @@ export async function fetchClientCredentialsToken(settings: CredentialSettings, 
   let response: Response;
   try {
     // oauth4webapi never follows a redirect, which would resend the credentials somewhere else.
-    response = await oauth.clientCredentialsGrantRequest(server, client, clientAuth, { scope: settings.scope }, { signal: () => AbortSignal.timeout(timeoutMs), [oauth.allowInsecureRequests]: loopbackHttp(tokenUrl) });
+    response = await oauth.clientCredentialsGrantRequest(
+      server,
+      client,
+      clientAuth,
+      { scope: settings.scope },
+      { signal: () => AbortSignal.timeout(timeoutMs), [oauth.allowInsecureRequests]: loopbackHttp(tokenUrl) },
+    );
   } catch (error) {
-    throw new CredentialsError(`the token endpoint ${tokenUrl} could not be reached (${scrub(failureOf(error, timeoutMs), secrets)}): check ${where}.`);
+    throw new CredentialsError(
+      `the token endpoint ${tokenUrl} could not be reached (${scrub(failureOf(error, timeoutMs), secrets)}): check ${where}.`,
+    );
   }
   if (!response.ok) throw await refusal(response, tokenUrl, where, settings, secrets);
-  if (!isJson(response)) throw new CredentialsError(`the token endpoint ${tokenUrl} answered ${response.status} with something that is not JSON (${scrub(contentTypeOf(response), secrets)}): check ${where}.`);
+  if (!isJson(response))
+    throw new CredentialsError(
+      `the token endpoint ${tokenUrl} answered ${response.status} with something that is not JSON (${scrub(contentTypeOf(response), secrets)}): check ${where}.`,
+    );
   let result: oauth.TokenEndpointResponse;
   try {
     result = await oauth.processClientCredentialsResponse(server, client, response);
   } catch (error) {
-    throw new CredentialsError(`the token endpoint ${tokenUrl} answered ${response.status} without a usable bearer token (${scrub(failureOf(error, timeoutMs), secrets)}): check ${where}.`);
+    throw new CredentialsError(
+      `the token endpoint ${tokenUrl} answered ${response.status} without a usable bearer token (${scrub(failureOf(error, timeoutMs), secrets)}): check ${where}.`,
+    );
   }
   // RFC 6749 makes expires_in optional; the platform's tokens live about an hour.
   const token = { accessToken: result.access_token, expiresAt: started + (result.expires_in ?? 3600) * 1000, obtainedAt: started };

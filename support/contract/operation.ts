@@ -29,7 +29,10 @@ export const DOCUMENTED_ERRORS = {
   headerNotFound: { code: 'HeaderNotFound', message: 'Header Authorization was not found in the request. Access denied.' },
   notFound: { code: 'StorageConnectionNotFound', message: 'Requested StorageConnection is not available.' },
   invalidRequest: { code: 'InvalidStorageConnectionRequest', message: 'Cannot perform operation.' },
-  rateLimited: { code: 'RateLimitExceeded', message: 'The client sent more requests than allowed by this API for the current tier of the client.' },
+  rateLimited: {
+    code: 'RateLimitExceeded',
+    message: 'The client sent more requests than allowed by this API for the current tier of the client.',
+  },
 } as const;
 
 /** The error code the document gives for each documented case. */

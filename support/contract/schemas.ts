@@ -69,7 +69,5 @@ export function violationsOf(model: ModelName, value: unknown): Violation[] {
 }
 
 export function formatViolations(violations: Violation[]): string {
-  return violations
-    .map(v => `  at "${v.pointer || '/'}": ${v.message} [${v.rule}], value: ${JSON.stringify(v.value)}`)
-    .join('\n');
+  return violations.map(v => `  at "${v.pointer || '/'}": ${v.message} [${v.rule}], value: ${JSON.stringify(v.value)}`).join('\n');
 }

@@ -8,7 +8,9 @@ import type { Target } from '../run/target';
 function gitCommit(): string {
   if (process.env.GITHUB_SHA) return process.env.GITHUB_SHA;
   try {
-    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return 'unknown';
   }
@@ -21,19 +23,23 @@ export function environmentOf(target: Target): Record<string, string> {
   return {
     'Target base URL': target.baseUrl,
     'Target kind': target.isEmbeddedMock ? `embedded mock${behaviour ? ` (behaviour ${behaviour})` : ''}` : 'live target',
-    'Connection': target.connectionId,
+    Connection: target.connectionId,
     'Read back with': target.readMethod,
     '429 probe': target.probeMaxRequests ? `on, at most ${target.probeMaxRequests} requests` : 'off',
     'Suite version': versionOf(path.join(PROJECT_ROOT, 'package.json')),
     'Git commit': gitCommit(),
-    'Node': process.version,
-    'Playwright': versionOf(require.resolve('@playwright/test/package.json')),
+    Node: process.version,
+    Playwright: versionOf(require.resolve('@playwright/test/package.json')),
   };
 }
 
 /** Writes environment.properties into the Allure results folder (Allure reads it into the report). */
 export function writeAllureEnvironment(resultsDir: string, environment: Record<string, string>): void {
-  const escape = (text: string) => text.replace(/\\/g, '\\\\').replace(/([=:\s])/g, '\\$1').replace(/\n/g, '\\n');
+  const escape = (text: string) =>
+    text
+      .replace(/\\/g, '\\\\')
+      .replace(/([=:\s])/g, '\\$1')
+      .replace(/\n/g, '\\n');
   fs.mkdirSync(resultsDir, { recursive: true });
   const lines = Object.entries(environment).map(([key, value]) => `${escape(key)}=${value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`);
   fs.writeFileSync(path.join(resultsDir, 'environment.properties'), lines.join('\n') + '\n');

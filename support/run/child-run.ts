@@ -48,7 +48,15 @@ const PLAYWRIGHT_CLI = require.resolve('@playwright/test/cli');
 
 interface JsonSuite {
   title: string;
-  specs?: { title: string; tags?: string[]; tests: { status: string; annotations: TestVerdict['annotations']; results: { status: TestVerdict['status']; errors?: { message?: string }[] }[] }[] }[];
+  specs?: {
+    title: string;
+    tags?: string[];
+    tests: {
+      status: string;
+      annotations: TestVerdict['annotations'];
+      results: { status: TestVerdict['status']; errors?: { message?: string }[] }[];
+    }[];
+  }[];
   suites?: JsonSuite[];
 }
 

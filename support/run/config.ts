@@ -31,7 +31,13 @@ export interface SuiteConfig {
 
 /** Every variable the suite reads (the self-tests blank them to keep a developer's .env out). */
 export const CONFIG_VARIABLES = [
-  'API_BASE_URL', 'API_ACCESS_TOKEN', 'STORAGE_CONNECTION_ID', 'RATE_LIMIT_PROBE_MAX_REQUESTS', 'CONFORMANCE_REQUEST_BUDGET', 'TARGET_PROFILE', 'MOCK_BEHAVIOUR',
+  'API_BASE_URL',
+  'API_ACCESS_TOKEN',
+  'STORAGE_CONNECTION_ID',
+  'RATE_LIMIT_PROBE_MAX_REQUESTS',
+  'CONFORMANCE_REQUEST_BUDGET',
+  'TARGET_PROFILE',
+  'MOCK_BEHAVIOUR',
   ...CREDENTIAL_VARIABLES,
 ] as const;
 /** Default bound of the 429 probe against the embedded mock (its limit is far lower, see mock/). */
@@ -44,45 +50,66 @@ function parseBaseUrl(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`API_BASE_URL "${raw}" is not a URL: set it to e.g. https://dev-api.bentley.com, or unset it to use the embedded mock.`);
+    throw new ConfigError(
+      `API_BASE_URL "${raw}" is not a URL: set it to e.g. https://dev-api.bentley.com, or unset it to use the embedded mock.`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new ConfigError(`API_BASE_URL "${raw}" must use http or https: set it to e.g. https://dev-api.bentley.com.`);
   if (url.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname))
-    throw new ConfigError(`API_BASE_URL "${raw}" is plain http to a remote host, so the token would travel unencrypted: set it to the https URL (plain http is for localhost only).`);
+    throw new ConfigError(
+      `API_BASE_URL "${raw}" is plain http to a remote host, so the token would travel unencrypted: set it to the https URL (plain http is for localhost only).`,
+    );
   if (url.search || url.hash || url.username || url.password)
-    throw new ConfigError(`API_BASE_URL must be a plain base URL without query, fragment or credentials: set it to e.g. https://dev-api.bentley.com.`);
+    throw new ConfigError(
+      `API_BASE_URL must be a plain base URL without query, fragment or credentials: set it to e.g. https://dev-api.bentley.com.`,
+    );
   return url.href.replace(/\/+$/, '');
 }
 
 function parseToken(raw: string | undefined): string {
-  if (!raw) throw new ConfigError('API_ACCESS_TOKEN is not set but API_BASE_URL is: set it to a bearer token for the target (without the word Bearer), or set IMS_CLIENT_ID and IMS_CLIENT_SECRET to obtain one.');
-  if (/^bearer\s/i.test(raw)) throw new ConfigError('API_ACCESS_TOKEN starts with "Bearer": set it to the token alone, without the word Bearer.');
+  if (!raw)
+    throw new ConfigError(
+      'API_ACCESS_TOKEN is not set but API_BASE_URL is: set it to a bearer token for the target (without the word Bearer), or set IMS_CLIENT_ID and IMS_CLIENT_SECRET to obtain one.',
+    );
+  if (/^bearer\s/i.test(raw))
+    throw new ConfigError('API_ACCESS_TOKEN starts with "Bearer": set it to the token alone, without the word Bearer.');
   if (/\s/.test(raw)) throw new ConfigError('API_ACCESS_TOKEN contains white space: set it to the token alone, on one line.');
   return raw;
 }
 
 function parseConnectionIds(raw: string | undefined): string[] {
-  if (!raw) throw new ConfigError('STORAGE_CONNECTION_ID is not set but API_BASE_URL is: set it to the id of a connection the suite may update (it is restored afterwards).');
+  if (!raw)
+    throw new ConfigError(
+      'STORAGE_CONNECTION_ID is not set but API_BASE_URL is: set it to the id of a connection the suite may update (it is restored afterwards).',
+    );
   const ids = raw.split(',').map(id => id.trim());
   for (const id of ids) {
     if (!/^[A-Za-z0-9_-]+$/.test(id))
-      throw new ConfigError(`STORAGE_CONNECTION_ID "${raw}" is not a connection id or a comma-separated list of them (letters, digits, - and _ only): copy the id from the connection's URL.`);
+      throw new ConfigError(
+        `STORAGE_CONNECTION_ID "${raw}" is not a connection id or a comma-separated list of them (letters, digits, - and _ only): copy the id from the connection's URL.`,
+      );
   }
-  if (new Set(ids).size !== ids.length) throw new ConfigError('STORAGE_CONNECTION_ID names a connection twice: set it to distinct ids, one connection per shard.');
+  if (new Set(ids).size !== ids.length)
+    throw new ConfigError('STORAGE_CONNECTION_ID names a connection twice: set it to distinct ids, one connection per shard.');
   return ids;
 }
 
 function parseBudget(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 1_000_000)
-    throw new ConfigError(`CONFORMANCE_REQUEST_BUDGET "${raw}" is not a whole number from 1 to 1000000: set it to the most requests the run may send.`);
+    throw new ConfigError(
+      `CONFORMANCE_REQUEST_BUDGET "${raw}" is not a whole number from 1 to 1000000: set it to the most requests the run may send.`,
+    );
   return Number(raw);
 }
 
 function parseProfile(raw: string | undefined): ProfileName | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (!(raw in PROFILES)) throw new ConfigError(`TARGET_PROFILE "${raw}" is not a known profile: set it to one of ${Object.keys(PROFILES).join(', ')}, or unset it.`);
+  if (!(raw in PROFILES))
+    throw new ConfigError(
+      `TARGET_PROFILE "${raw}" is not a known profile: set it to one of ${Object.keys(PROFILES).join(', ')}, or unset it.`,
+    );
   return raw as ProfileName;
 }
 
@@ -99,7 +126,9 @@ function parseBehaviour(raw: string | undefined): string | undefined {
 function parseProbeMax(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) > 100_000)
-    throw new ConfigError(`RATE_LIMIT_PROBE_MAX_REQUESTS "${raw}" is not a whole number from 0 to 100000: set it to the most requests the 429 probe may send, or 0 to turn it off.`);
+    throw new ConfigError(
+      `RATE_LIMIT_PROBE_MAX_REQUESTS "${raw}" is not a whole number from 0 to 100000: set it to the most requests the 429 probe may send, or 0 to turn it off.`,
+    );
   return Number(raw);
 }
 
@@ -112,16 +141,25 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
   const mockBehaviour = parseBehaviour(env.MOCK_BEHAVIOUR);
   if (!env.API_BASE_URL) {
     for (const name of ['API_ACCESS_TOKEN', 'STORAGE_CONNECTION_ID', 'IMS_CLIENT_ID'] as const) {
-      if (env[name]) throw new ConfigError(`${name} is set but API_BASE_URL is not: set API_BASE_URL to the target, or unset ${name} to use the embedded ${profile ?? 'mock'}.`);
+      if (env[name])
+        throw new ConfigError(
+          `${name} is set but API_BASE_URL is not: set API_BASE_URL to the target, or unset ${name} to use the embedded ${profile ?? 'mock'}.`,
+        );
     }
     return { probeMaxRequests, requestBudget, profile, mockBehaviour };
   }
   if (env.MOCK_BEHAVIOUR)
-    throw new ConfigError('MOCK_BEHAVIOUR is set but so is API_BASE_URL, and a behaviour applies to the embedded mock only: unset MOCK_BEHAVIOUR (or API_BASE_URL).');
+    throw new ConfigError(
+      'MOCK_BEHAVIOUR is set but so is API_BASE_URL, and a behaviour applies to the embedded mock only: unset MOCK_BEHAVIOUR (or API_BASE_URL).',
+    );
   if (requestBudget !== undefined && probeMaxRequests !== undefined && requestBudget < probeMaxRequests)
-    throw new ConfigError(`CONFORMANCE_REQUEST_BUDGET ${requestBudget} is below RATE_LIMIT_PROBE_MAX_REQUESTS ${probeMaxRequests}: set the budget above the probe's bound, or lower the bound.`);
+    throw new ConfigError(
+      `CONFORMANCE_REQUEST_BUDGET ${requestBudget} is below RATE_LIMIT_PROBE_MAX_REQUESTS ${probeMaxRequests}: set the budget above the probe's bound, or lower the bound.`,
+    );
   if (credentials && env.API_ACCESS_TOKEN)
-    throw new ConfigError('API_ACCESS_TOKEN and IMS_CLIENT_ID are both set: unset one of them (a token, or client credentials to obtain one).');
+    throw new ConfigError(
+      'API_ACCESS_TOKEN and IMS_CLIENT_ID are both set: unset one of them (a token, or client credentials to obtain one).',
+    );
   return {
     baseUrl: parseBaseUrl(env.API_BASE_URL),
     ...(credentials ? { credentials } : { accessToken: parseToken(env.API_ACCESS_TOKEN) }),
@@ -131,7 +169,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
     profile,
   };
 }
-
 
 let loaded: SuiteConfig | undefined;
 

@@ -28,7 +28,9 @@ export function parseEndpoint(variable: string, raw: string, example: string): s
     throw new ConfigError(`${variable} "${raw}" is not a URL: set it to e.g. ${example}.`);
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname)))
-    throw new ConfigError(`${variable} "${raw}" must be an https URL (http only on 127.0.0.1 or localhost), since the client secret is sent to it: set it to e.g. ${example}.`);
+    throw new ConfigError(
+      `${variable} "${raw}" must be an https URL (http only on 127.0.0.1 or localhost), since the client secret is sent to it: set it to e.g. ${example}.`,
+    );
   if (url.search || url.hash || url.username || url.password)
     throw new ConfigError(`${variable} must be a plain URL without query, fragment or credentials: set it to e.g. ${example}.`);
   return url.href;
@@ -43,14 +45,26 @@ export function readCredentialSettings(env: NodeJS.ProcessEnv = process.env): Cr
   const clientSecret = env.IMS_CLIENT_SECRET || undefined;
   if (!clientId && !clientSecret) {
     for (const name of ['IMS_AUTHORITY', 'IMS_TOKEN_URL', 'IMS_SCOPE'] as const) {
-      if (env[name]) throw new ConfigError(`${name} is set but IMS_CLIENT_ID and IMS_CLIENT_SECRET are not: set both to the service app's credentials, or unset ${name}.`);
+      if (env[name])
+        throw new ConfigError(
+          `${name} is set but IMS_CLIENT_ID and IMS_CLIENT_SECRET are not: set both to the service app's credentials, or unset ${name}.`,
+        );
     }
     return undefined;
   }
-  if (!clientSecret) throw new ConfigError("IMS_CLIENT_ID is set but IMS_CLIENT_SECRET is not: set IMS_CLIENT_SECRET to the service app's secret, or unset IMS_CLIENT_ID.");
-  if (!clientId) throw new ConfigError("IMS_CLIENT_SECRET is set but IMS_CLIENT_ID is not: set IMS_CLIENT_ID to the service app's client id, or unset IMS_CLIENT_SECRET.");
+  if (!clientSecret)
+    throw new ConfigError(
+      "IMS_CLIENT_ID is set but IMS_CLIENT_SECRET is not: set IMS_CLIENT_SECRET to the service app's secret, or unset IMS_CLIENT_ID.",
+    );
+  if (!clientId)
+    throw new ConfigError(
+      "IMS_CLIENT_SECRET is set but IMS_CLIENT_ID is not: set IMS_CLIENT_ID to the service app's client id, or unset IMS_CLIENT_SECRET.",
+    );
   if (/\s/.test(clientId)) throw new ConfigError('IMS_CLIENT_ID contains white space: set it to the client id alone, on one line.');
-  if (/\s/.test(clientSecret)) throw new ConfigError('IMS_CLIENT_SECRET contains white space: set it to the secret alone, on one line (no quotes or line break copied with it).');
+  if (/\s/.test(clientSecret))
+    throw new ConfigError(
+      'IMS_CLIENT_SECRET contains white space: set it to the secret alone, on one line (no quotes or line break copied with it).',
+    );
   const authority = parseEndpoint('IMS_AUTHORITY', env.IMS_AUTHORITY || DEFAULT_AUTHORITY, DEFAULT_AUTHORITY).replace(/\/+$/, '');
   const tokenUrl = env.IMS_TOKEN_URL ? parseEndpoint('IMS_TOKEN_URL', env.IMS_TOKEN_URL, `${DEFAULT_AUTHORITY}/connect/token`) : undefined;
   const scope = (env.IMS_SCOPE ?? '').trim().replace(/\s+/g, ' ') || DEFAULT_SCOPE;

@@ -37,7 +37,9 @@ function planOf(config: SuiteConfig, started: StartedTarget): Plan {
 function announce(started: StartedTarget, plan: Plan, record: StateRecord | undefined): void {
   const { baseUrl, connectionId } = started;
   if (record && isRunning(record))
-    throw new SetupError(`another run (pid ${record.pid}, started ${record.startedAt}) is using connection ${connectionId}: wait for it to finish, or stop it and run again.`);
+    throw new SetupError(
+      `another run (pid ${record.pid}, started ${record.startedAt}) is using connection ${connectionId}: wait for it to finish, or stop it and run again.`,
+    );
   console.log(
     `Live target ${baseUrl}: this run will update connection ${connectionId} and restore its displayName and authenticationType at the end; ` +
       `its checks send at most ${plan.limit} requests (CONFORMANCE_REQUEST_BUDGET), plus a few to read and restore the connection; ` +
@@ -50,7 +52,17 @@ function announce(started: StartedTarget, plan: Plan, record: StateRecord | unde
 function recordOriginal(started: StartedTarget, original: Connection, replacing: StateRecord | undefined): void {
   const { baseUrl, connectionId } = started;
   try {
-    writeRecord({ baseUrl, connectionId, original: mutableState(original), startedAt: new Date().toISOString(), pid: process.pid, host: os.hostname() }, replacing);
+    writeRecord(
+      {
+        baseUrl,
+        connectionId,
+        original: mutableState(original),
+        startedAt: new Date().toISOString(),
+        pid: process.pid,
+        host: os.hostname(),
+      },
+      replacing,
+    );
   } catch {
     throw new SetupError(`another run started on connection ${connectionId} at the same time: wait for it to finish, then run again.`);
   }
@@ -58,7 +70,11 @@ function recordOriginal(started: StartedTarget, original: Connection, replacing:
 }
 
 function describeTarget(target: Target): string {
-  const kind = target.isEmbeddedMock ? `embedded mock${target.mockBehaviour ? ` (behaviour ${target.mockBehaviour})` : ''} at ` : target.profile ? `${target.profile} at ` : '';
+  const kind = target.isEmbeddedMock
+    ? `embedded mock${target.mockBehaviour ? ` (behaviour ${target.mockBehaviour})` : ''} at `
+    : target.profile
+      ? `${target.profile} at `
+      : '';
   const probe = target.probeMaxRequests ? `on, at most ${target.probeMaxRequests} requests` : 'off';
   return `Target: ${kind}${target.baseUrl}, connection ${target.connectionId} (read back with ${target.readMethod}); 429 probe ${probe}.`;
 }
@@ -69,16 +85,22 @@ async function setUp(config: SuiteConfig, started: StartedTarget): Promise<() =>
   const record = plan.live ? readRecord(baseUrl, connectionId) : undefined;
   if (plan.live) announce(started, plan, record);
   const client = new StorageConnectionsClient({ baseUrl, token: started.token });
-  const tokenSource = config.credentials ? 'check IMS_CLIENT_ID, IMS_SCOPE and that the service app was invited to the iTwin' : 'set API_ACCESS_TOKEN to a fresh token for scope itwin-platform';
+  const tokenSource = config.credentials
+    ? 'check IMS_CLIENT_ID, IMS_SCOPE and that the service app was invited to the iTwin'
+    : 'set API_ACCESS_TOKEN to a fresh token for scope itwin-platform';
   const { readMethod, original: found } = await discover(client, connectionId, tokenSource);
   let original = found;
   if (record) {
     const outcome = await restore(client, connectionId, readMethod, record.original);
-    console.log(`Recovered: the run of ${record.startedAt} did not finish; connection ${connectionId} ${outcome === 'restored' ? 'was restored to' : 'already had'} its recorded original state.`);
+    console.log(
+      `Recovered: the run of ${record.startedAt} did not finish; connection ${connectionId} ${outcome === 'restored' ? 'was restored to' : 'already had'} its recorded original state.`,
+    );
     original = { ...original, ...record.original };
   }
   if (plan.live) recordOriginal(started, original, record);
-  const budget = plan.limit ? RequestBudget.create(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-budget-')), 'requests'), plan.limit) : undefined;
+  const budget = plan.limit
+    ? RequestBudget.create(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-budget-')), 'requests'), plan.limit)
+    : undefined;
   const target: Target = {
     baseUrl,
     connectionId,
@@ -99,10 +121,14 @@ async function setUp(config: SuiteConfig, started: StartedTarget): Promise<() =>
   console.log(describeTarget(target));
   return async () => {
     const outcome = await restore(client, connectionId, readMethod, mutableState(original));
-    console.log(`Teardown: the connection ${outcome === 'restored' ? 'was restored to' : 'is in'} its original state${budget ? `; ${budget.used} of ${plan.limit} budgeted requests sent` : ''}.`);
+    console.log(
+      `Teardown: the connection ${outcome === 'restored' ? 'was restored to' : 'is in'} its original state${budget ? `; ${budget.used} of ${plan.limit} budgeted requests sent` : ''}.`,
+    );
     if (plan.live) removeRecord(baseUrl, connectionId);
     if (budget?.refusals)
-      throw new Error(`the run's request budget of ${plan.limit} was spent before every check ran (${budget.refusals} refused): raise CONFORMANCE_REQUEST_BUDGET if the target can take more.`);
+      throw new Error(
+        `the run's request budget of ${plan.limit} was spent before every check ran (${budget.refusals} refused): raise CONFORMANCE_REQUEST_BUDGET if the target can take more.`,
+      );
   };
 }
 

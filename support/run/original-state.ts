@@ -21,13 +21,18 @@ async function send<T>(request: () => Promise<T>): Promise<T> {
 }
 
 /** Finds the connection's current state and the way to read it: GET first, then an empty PUT. */
-export async function discover(client: StorageConnectionsClient, connectionId: string, tokenSource: string): Promise<{ readMethod: ReadMethod; original: Connection }> {
+export async function discover(
+  client: StorageConnectionsClient,
+  connectionId: string,
+  tokenSource: string,
+): Promise<{ readMethod: ReadMethod; original: Connection }> {
   const get = await send(() => client.get(connectionId, { outsideBudget: true }));
   if (get.status === 401) throw new SetupError(`the target rejected the token (401): ${tokenSource}.`);
   const fromGet = get.status === 200 ? restorableConnectionIn(get.json) : undefined;
   if (fromGet) return { readMethod: 'GET', original: fromGet };
   const put = await send(() => client.update(connectionId, {}, { outsideBudget: true }));
-  if (put.status === 404) throw new SetupError(`STORAGE_CONNECTION_ID ${connectionId} was not found on the target (404): set it to an existing connection.`);
+  if (put.status === 404)
+    throw new SetupError(`STORAGE_CONNECTION_ID ${connectionId} was not found on the target (404): set it to an existing connection.`);
   const fromPut = put.status === 200 ? restorableConnectionIn(put.json) : undefined;
   if (fromPut) return { readMethod: 'PUT', original: fromPut };
   throw new SetupError(
@@ -36,10 +41,19 @@ export async function discover(client: StorageConnectionsClient, connectionId: s
 }
 
 /** Puts `wanted` back unless the connection already has it; says which. */
-export async function restore(client: StorageConnectionsClient, connectionId: string, readMethod: ReadMethod, wanted: MutableState): Promise<'unchanged' | 'restored'> {
-  const current = await send(() => (readMethod === 'GET' ? client.get(connectionId, { outsideBudget: true }) : client.update(connectionId, {}, { outsideBudget: true })));
+export async function restore(
+  client: StorageConnectionsClient,
+  connectionId: string,
+  readMethod: ReadMethod,
+  wanted: MutableState,
+): Promise<'unchanged' | 'restored'> {
+  const current = await send(() =>
+    readMethod === 'GET' ? client.get(connectionId, { outsideBudget: true }) : client.update(connectionId, {}, { outsideBudget: true }),
+  );
   if (sameState(current.status === 200 ? restorableConnectionIn(current.json) : undefined, wanted)) return 'unchanged';
   const put = await send(() => client.update(connectionId, writeBackBody(wanted), { outsideBudget: true }));
   if (sameState(put.status === 200 ? restorableConnectionIn(put.json) : undefined, wanted)) return 'restored';
-  throw new SetupError(`could not restore connection ${connectionId} (PUT answered ${put.status}): set it back by hand to ${JSON.stringify(mutableState(wanted))}.`);
+  throw new SetupError(
+    `could not restore connection ${connectionId} (PUT answered ${put.status}): set it back by hand to ${JSON.stringify(mutableState(wanted))}.`,
+  );
 }

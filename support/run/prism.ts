@@ -17,7 +17,9 @@ async function freePort(): Promise<number> {
 export async function startPrism(timeoutMs = 60_000): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const bin = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'prism');
-  const child = spawn(bin, ['mock', '--host', '127.0.0.1', '--port', String(port), path.join(PROJECT_ROOT, 'schemas', 'openapi.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(bin, ['mock', '--host', '127.0.0.1', '--port', String(port), path.join(PROJECT_ROOT, 'schemas', 'openapi.json')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let errors = '';
   child.stderr.on('data', chunk => (errors += chunk));
   const url = `http://127.0.0.1:${port}`;

@@ -36,12 +36,15 @@ const EXAMPLE_CONNECTION_ID: string = JSON.parse(
   fs.readFileSync(path.join(SCHEMA_DIR, 'examples', 'StorageConnectionResponse.200.json'), 'utf8'),
 ).connection.id;
 
-const STATELESS = 'Prism is stateless and answers every valid update with the document\'s 200 example (displayName "30", authenticationType User)';
-const NOT_JSON = 'Prism answers a body that is not JSON with 400 text/plain "Invalid JSON" before it validates or checks credentials; no Prefer reaches 422';
+const STATELESS =
+  'Prism is stateless and answers every valid update with the document\'s 200 example (displayName "30", authenticationType User)';
+const NOT_JSON =
+  'Prism answers a body that is not JSON with 400 text/plain "Invalid JSON" before it validates or checks credentials; no Prefer reaches 422';
 
 export const PROFILES = {
   prism: {
-    description: 'Stoplight Prism 5 serving schemas/openapi.json (npm run mock:prism): static examples, request validation, bearer scheme check',
+    description:
+      'Stoplight Prism 5 serving schemas/openapi.json (npm run mock:prism): static examples, request validation, bearer scheme check',
     env: {
       API_BASE_URL: 'http://127.0.0.1:4010',
       // Any bearer token passes Prism's security check.
@@ -64,7 +67,7 @@ export const PROFILES = {
       {
         tag: '@invalid-connection-id',
         prefer: 'code=422',
-        note: 'Prism takes any string as connectionId; Prefer: code=422 reaches the 422 path, and the document\'s 422 example happens to name connectionId. Prism did not judge the id.',
+        note: "Prism takes any string as connectionId; Prefer: code=422 reaches the 422 path, and the document's 422 example happens to name connectionId. Prism did not judge the id.",
       },
     ],
     skip: [
@@ -87,7 +90,8 @@ export const PROFILES = {
       { tag: '@malformed-json', reason: `${NOT_JSON}.` },
       {
         tag: '@names-body-property',
-        reason: 'Prism answers the document\'s 422 example, whose details name sourceFiles, connectorType, storageFileId and connectionId, never the property at fault.',
+        reason:
+          "Prism answers the document's 422 example, whose details name sourceFiles, connectorType, storageFileId and connectionId, never the property at fault.",
       },
       {
         tag: '@refused-unchanged',
@@ -102,7 +106,6 @@ export const PROFILES = {
         reason: `${STATELESS}: an accepted displayName must be echoed as sent, which a static example cannot do.`,
       },
       { tag: '@bom', reason: `${NOT_JSON} (JSON with a BOM is not JSON to Prism's parser).` },
-      
     ],
   },
 } as const satisfies Record<string, TargetProfile>;

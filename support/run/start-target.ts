@@ -28,7 +28,9 @@ export interface StartedTarget {
 function connectionFor(ids: string[], shard: FullConfig['shard']): string {
   if (!shard || shard.total === 1) return ids[0]!;
   if (ids.length < shard.total)
-    throw new SetupError(`this is shard ${shard.current} of ${shard.total} but STORAGE_CONNECTION_ID names ${ids.length} connection(s): give one per shard, comma-separated, so shards never change the same connection at once.`);
+    throw new SetupError(
+      `this is shard ${shard.current} of ${shard.total} but STORAGE_CONNECTION_ID names ${ids.length} connection(s): give one per shard, comma-separated, so shards never change the same connection at once.`,
+    );
   return ids[shard.current - 1]!;
 }
 
@@ -40,12 +42,22 @@ export async function startTarget(config: SuiteConfig, shard: FullConfig['shard'
     const common = { baseUrl: config.baseUrl, connectionId, isEmbeddedMock: false, stop: async () => {} };
     if (!config.credentials) return { ...common, token: fixed(config.accessToken!) };
     const source = new ClientCredentialsToken(config.credentials);
-    return { ...common, token: () => source.get(), tokenLifetime: () => ({ expiresAt: source.current?.expiresAt, obtainedAt: source.current?.obtainedAt }) };
+    return {
+      ...common,
+      token: () => source.get(),
+      tokenLifetime: () => ({ expiresAt: source.current?.expiresAt, obtainedAt: source.current?.obtainedAt }),
+    };
   }
   if (config.profile === 'prism') {
     const prism = await startPrism();
     const { env } = PROFILES.prism;
-    return { baseUrl: prism.url, connectionId: env.STORAGE_CONNECTION_ID, isEmbeddedMock: false, token: fixed(env.API_ACCESS_TOKEN), stop: prism.stop };
+    return {
+      baseUrl: prism.url,
+      connectionId: env.STORAGE_CONNECTION_ID,
+      isEmbeddedMock: false,
+      token: fixed(env.API_ACCESS_TOKEN),
+      stop: prism.stop,
+    };
   }
   const mock = await StorageConnectionMock.create({ behaviour: behaviourNamed(config.mockBehaviour)?.behaviour });
   return {

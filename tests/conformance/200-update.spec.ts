@@ -22,35 +22,53 @@ function documented({ id, iModelId, iTwinId, displayName, authenticationType, _l
 async function expectEcho(response: ApiResponse, target: Target, expected: Pick<Connection, 'displayName' | 'authenticationType'>) {
   await expect(response).toBeDocumentedResponse(200);
   const connection = connectionOf(response);
-  expect(identityOf(connection), 'the echoed connection is the one at the path').toEqual({ ...identityOf(target.original), id: target.connectionId });
+  expect(identityOf(connection), 'the echoed connection is the one at the path').toEqual({
+    ...identityOf(target.original),
+    id: target.connectionId,
+  });
   expect({ displayName: connection.displayName, authenticationType: connection.authenticationType }, 'the echoed values').toEqual(expected);
   expect(linkProblems(connection, target.connectionId), 'links consistent with the connection').toEqual([]);
   return connection;
 }
 
 /** Reads the connection back (GET, or an empty PUT) and checks it kept what the update wrote. */
-async function expectPersisted(api: Parameters<typeof readBack>[0], target: Target, expected: Pick<Connection, 'displayName' | 'authenticationType'>) {
+async function expectPersisted(
+  api: Parameters<typeof readBack>[0],
+  target: Target,
+  expected: Pick<Connection, 'displayName' | 'authenticationType'>,
+) {
   const stored = await readBack(api, target);
   expect({ displayName: stored.displayName, authenticationType: stored.authenticationType }, 'the connection read back').toEqual(expected);
-  expect(identityOf(stored), 'the connection read back keeps its identity').toEqual({ ...identityOf(target.original), id: target.connectionId });
+  expect(identityOf(stored), 'the connection read back keeps its identity').toEqual({
+    ...identityOf(target.original),
+    id: target.connectionId,
+  });
 }
 
 test.describe('200 OK', () => {
-  test('a rename echoes the new displayName, keeps authenticationType and persists', tags('@200', '@critical', '@echo', '@persists'), async ({ api, target }) => {
-    const displayName = uniqueName('rename');
-    const expected = { displayName, authenticationType: target.original.authenticationType };
-    await expectEcho(await api.update(target.connectionId, { displayName }), target, expected);
-    await expectPersisted(api, target, expected);
-  });
+  test(
+    'a rename echoes the new displayName, keeps authenticationType and persists',
+    tags('@200', '@critical', '@echo', '@persists'),
+    async ({ api, target }) => {
+      const displayName = uniqueName('rename');
+      const expected = { displayName, authenticationType: target.original.authenticationType };
+      await expectEcho(await api.update(target.connectionId, { displayName }), target, expected);
+      await expectPersisted(api, target, expected);
+    },
+  );
 
-  test('switching authenticationType and back keeps displayName and persists each time', tags('@200', '@critical', '@echo', '@persists'), async ({ api, target }) => {
-    const { displayName, authenticationType } = target.original;
-    const switched = { displayName, authenticationType: otherAuthenticationType(authenticationType) };
-    await expectEcho(await api.update(target.connectionId, { authenticationType: switched.authenticationType }), target, switched);
-    await expectPersisted(api, target, switched);
-    await expectEcho(await api.update(target.connectionId, { authenticationType }), target, { displayName, authenticationType });
-    await expectPersisted(api, target, { displayName, authenticationType });
-  });
+  test(
+    'switching authenticationType and back keeps displayName and persists each time',
+    tags('@200', '@critical', '@echo', '@persists'),
+    async ({ api, target }) => {
+      const { displayName, authenticationType } = target.original;
+      const switched = { displayName, authenticationType: otherAuthenticationType(authenticationType) };
+      await expectEcho(await api.update(target.connectionId, { authenticationType: switched.authenticationType }), target, switched);
+      await expectPersisted(api, target, switched);
+      await expectEcho(await api.update(target.connectionId, { authenticationType }), target, { displayName, authenticationType });
+      await expectPersisted(api, target, { displayName, authenticationType });
+    },
+  );
 
   test('both fields at once are both applied', tags('@200', '@echo', '@persists'), async ({ api, target }) => {
     const expected = { displayName: uniqueName('both'), authenticationType: otherAuthenticationType(target.original.authenticationType) };
@@ -61,13 +79,20 @@ test.describe('200 OK', () => {
   // The earlier update sets authenticationType to 'Service', not the documented default ('User'), so
   // a server that resets an omitted field to its default (a replace, not an update) is caught whatever
   // the original value; the other direction (displayName kept when left out) is the switching test.
-  test('a field left out of a later update keeps the value an earlier update gave it', tags('@200', '@critical', '@echo', '@persists', '@partial-update'), async ({ api, target }) => {
-    const displayName = uniqueName('kept');
-    const authenticationType = 'Service';
-    await expectEcho(await api.update(target.connectionId, { authenticationType }), target, { displayName: target.original.displayName, authenticationType });
-    await expectEcho(await api.update(target.connectionId, { displayName }), target, { displayName, authenticationType });
-    await expectPersisted(api, target, { displayName, authenticationType });
-  });
+  test(
+    'a field left out of a later update keeps the value an earlier update gave it',
+    tags('@200', '@critical', '@echo', '@persists', '@partial-update'),
+    async ({ api, target }) => {
+      const displayName = uniqueName('kept');
+      const authenticationType = 'Service';
+      await expectEcho(await api.update(target.connectionId, { authenticationType }), target, {
+        displayName: target.original.displayName,
+        authenticationType,
+      });
+      await expectEcho(await api.update(target.connectionId, { displayName }), target, { displayName, authenticationType });
+      await expectPersisted(api, target, { displayName, authenticationType });
+    },
+  );
 
   for (const [label, displayName] of [
     ['accented Latin', 'Überprüfung Ñandú café'],
@@ -75,11 +100,15 @@ test.describe('200 OK', () => {
     ['emoji outside the BMP', 'conformance 🚀🏗️ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢'],
     ['right-to-left', 'اتصال التخزين חיבור'],
   ] as const) {
-    test(`a non-ASCII displayName (${label}) round-trips exactly`, tags('@200', '@echo', '@persists', '@non-ascii'), async ({ api, target }) => {
-      const expected = { displayName, authenticationType: target.original.authenticationType };
-      await expectEcho(await api.update(target.connectionId, { displayName }), target, expected);
-      await expectPersisted(api, target, expected);
-    });
+    test(
+      `a non-ASCII displayName (${label}) round-trips exactly`,
+      tags('@200', '@echo', '@persists', '@non-ascii'),
+      async ({ api, target }) => {
+        const expected = { displayName, authenticationType: target.original.authenticationType };
+        await expectEcho(await api.update(target.connectionId, { displayName }), target, expected);
+        await expectPersisted(api, target, expected);
+      },
+    );
   }
 
   test('repeating the same update gives the same representation', tags('@200', '@echo', '@repeatable'), async ({ api, target }) => {

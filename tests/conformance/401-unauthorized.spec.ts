@@ -11,10 +11,23 @@ import { ERROR_CODES, errorCodeOf } from '../../support/contract/operation';
 
 const rejected: { name: string; credentials: Credentials; code?: string; topics: Topic[] }[] = [
   // The one cause whose code the document gives.
-  { name: 'no Authorization header', credentials: 'none', code: ERROR_CODES.headerNotFound, topics: ['@no-credentials', '@header-not-found'] },
+  {
+    name: 'no Authorization header',
+    credentials: 'none',
+    code: ERROR_CODES.headerNotFound,
+    topics: ['@no-credentials', '@header-not-found'],
+  },
   { name: 'an empty bearer token', credentials: { authorization: 'Bearer ' }, topics: ['@empty-bearer'] },
-  { name: 'an invalid bearer token', credentials: { authorization: 'Bearer conformance-invalid-token.eyJhbGciOiJub25lIn0.x' }, topics: ['@invalid-token'] },
-  { name: 'the Basic scheme', credentials: { authorization: `Basic ${Buffer.from('conformance:not-a-password').toString('base64')}` }, topics: ['@basic-scheme'] },
+  {
+    name: 'an invalid bearer token',
+    credentials: { authorization: 'Bearer conformance-invalid-token.eyJhbGciOiJub25lIn0.x' },
+    topics: ['@invalid-token'],
+  },
+  {
+    name: 'the Basic scheme',
+    credentials: { authorization: `Basic ${Buffer.from('conformance:not-a-password').toString('base64')}` },
+    topics: ['@basic-scheme'],
+  },
 ];
 
 test.describe('401 Unauthorized', () => {
@@ -26,18 +39,29 @@ test.describe('401 Unauthorized', () => {
     });
   }
 
-  test('an unknown id without credentials gets 401, not 404', tags('@401', '@critical', '@no-credentials', '@auth-before-lookup'), async ({ api }) => {
-    const response = await api.update(unknownConnectionId(), { displayName: 'conformance 401' }, { credentials: 'none' });
-    await expect(response).toBeDocumentedResponse(401);
-  });
+  test(
+    'an unknown id without credentials gets 401, not 404',
+    tags('@401', '@critical', '@no-credentials', '@auth-before-lookup'),
+    async ({ api }) => {
+      const response = await api.update(unknownConnectionId(), { displayName: 'conformance 401' }, { credentials: 'none' });
+      await expect(response).toBeDocumentedResponse(401);
+    },
+  );
 
-  test('a malformed body without credentials gets 401, not 422', tags('@401', '@critical', '@no-credentials', '@auth-before-validation'), async ({ api, target }) => {
-    const response = await api.update(target.connectionId, raw('{"displayName": '), { credentials: 'none' });
-    await expect(response).toBeDocumentedResponse(401);
-  });
+  test(
+    'a malformed body without credentials gets 401, not 422',
+    tags('@401', '@critical', '@no-credentials', '@auth-before-validation'),
+    async ({ api, target }) => {
+      const response = await api.update(target.connectionId, raw('{"displayName": '), { credentials: 'none' });
+      await expect(response).toBeDocumentedResponse(401);
+    },
+  );
 
   test('a rejected request changes nothing', tags('@401', '@critical', '@unauthorised-unchanged'), async ({ api, target }) => {
-    const sentinel = { displayName: `conformance unauthorised ${Date.now().toString(36)}`, authenticationType: otherAuthenticationType(target.original.authenticationType) };
+    const sentinel = {
+      displayName: `conformance unauthorised ${Date.now().toString(36)}`,
+      authenticationType: otherAuthenticationType(target.original.authenticationType),
+    };
     for (const { credentials } of rejected) {
       await expect(await api.update(target.connectionId, sentinel, { credentials })).toBeDocumentedResponse(401);
     }

@@ -15,8 +15,12 @@ async function expectRefused(response: ApiResponse, target?: string) {
   const { error } = response.json as ErrorBody;
   expect(error.code, 'the documented 422 code').toBe(ERROR_CODES.invalidRequest);
   if (target && error.details?.length)
-    expect(error.details.map(detail => detail.target), `a detail names the offending target "${target}"`).toContain(target);
-  if (target && !error.details?.length) test.info().annotations.push({ type: 'observed', description: `422 without details, so no target to check (${target})` });
+    expect(
+      error.details.map(detail => detail.target),
+      `a detail names the offending target "${target}"`,
+    ).toContain(target);
+  if (target && !error.details?.length)
+    test.info().annotations.push({ type: 'observed', description: `422 without details, so no target to check (${target})` });
 }
 
 const malformed = [
@@ -73,17 +77,30 @@ test.describe('422 Unprocessable Entity', () => {
   }
 
   for (const id of INVALID_CONNECTION_IDS) {
-    test(`an invalid connectionId (${JSON.stringify(id)}) gets 422 naming connectionId`, tags('@422', '@invalid-connection-id'), async ({ api }) => {
-      await expectRefused(await api.update(id, { displayName: 'conformance 422' }), 'connectionId');
-    });
+    test(
+      `an invalid connectionId (${JSON.stringify(id)}) gets 422 naming connectionId`,
+      tags('@422', '@invalid-connection-id'),
+      async ({ api }) => {
+        await expectRefused(await api.update(id, { displayName: 'conformance 422' }), 'connectionId');
+      },
+    );
   }
 
-  test('a refused request changes nothing, not even its valid part', tags('@422', '@critical', '@refused-unchanged'), async ({ api, target }) => {
-    const stamp = Date.now().toString(36);
-    const other = otherAuthenticationType(target.original.authenticationType);
-    await expectRefused(await api.update(target.connectionId, { displayName: `conformance partial ${stamp}`, authenticationType: 'Admin' }), 'authenticationType');
-    await expectRefused(await api.update(target.connectionId, { displayName: 42, authenticationType: other }), 'displayName');
-    await expectRefused(await api.update(target.connectionId, raw(`{"displayName": "conformance partial ${stamp}", "authenticationType": "${other}",`)));
-    await expectUnchanged(api, target, 'after requests refused with 422');
-  });
+  test(
+    'a refused request changes nothing, not even its valid part',
+    tags('@422', '@critical', '@refused-unchanged'),
+    async ({ api, target }) => {
+      const stamp = Date.now().toString(36);
+      const other = otherAuthenticationType(target.original.authenticationType);
+      await expectRefused(
+        await api.update(target.connectionId, { displayName: `conformance partial ${stamp}`, authenticationType: 'Admin' }),
+        'authenticationType',
+      );
+      await expectRefused(await api.update(target.connectionId, { displayName: 42, authenticationType: other }), 'displayName');
+      await expectRefused(
+        await api.update(target.connectionId, raw(`{"displayName": "conformance partial ${stamp}", "authenticationType": "${other}",`)),
+      );
+      await expectUnchanged(api, target, 'after requests refused with 422');
+    },
+  );
 });

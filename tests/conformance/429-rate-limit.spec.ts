@@ -33,7 +33,10 @@ test.describe('429 Too many requests', () => {
       }
     });
     test.info().annotations.push({ type: 'probe', description: `${sent} requests sent${throttled ? ' until the first 429' : ', no 429'}` });
-    test.skip(!throttled, `no 429 after ${sent} requests (RATE_LIMIT_PROBE_MAX_REQUESTS=${max}): the limit was not reached, so throttling is unverified`);
+    test.skip(
+      !throttled,
+      `no 429 after ${sent} requests (RATE_LIMIT_PROBE_MAX_REQUESTS=${max}): the limit was not reached, so throttling is unverified`,
+    );
 
     await expect(throttled!).toBeDocumentedResponse(429);
     const code = errorCodeOf(throttled!.json);
@@ -41,7 +44,9 @@ test.describe('429 Too many requests', () => {
     expect([ERROR_CODES.rateLimited, ...OTHER_RATE_LIMIT_CODES] as string[], 'the 429 error code').toContain(code);
     const retryAfter = throttled!.headers['retry-after'];
     expect(retryAfter, 'retry-after: whole seconds to wait').toMatch(/^\d+$/);
-    expect(Number(retryAfter), `retry-after is at most ${MAX_RETRY_AFTER_SECONDS} s, the longest this suite waits`).toBeLessThanOrEqual(MAX_RETRY_AFTER_SECONDS);
+    expect(Number(retryAfter), `retry-after is at most ${MAX_RETRY_AFTER_SECONDS} s, the longest this suite waits`).toBeLessThanOrEqual(
+      MAX_RETRY_AFTER_SECONDS,
+    );
     test.info().annotations.push({ type: 'observed', description: `429 code ${code}, retry-after ${retryAfter} s` });
 
     await test.step(`wait retry-after (${retryAfter} s)`, () => sleep(Number(retryAfter) * 1000));

@@ -30,7 +30,9 @@ function sentUpdate(body: unknown): Record<string, unknown> {
  */
 function acceptableNames(sent: string): string[] {
   const replaced = sent.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
-  const forms = [sent, replaced].flatMap(name => [name, name.normalize('NFC')]).flatMap(name => [name, name.replace(/[\u0000-\u001f\u007f]/g, '')]);
+  const forms = [sent, replaced]
+    .flatMap(name => [name, name.normalize('NFC')])
+    .flatMap(name => [name, name.replace(/[\u0000-\u001f\u007f]/g, '')]);
   return [...new Set([...forms, ...forms.map(name => name.trim())])];
 }
 
@@ -60,29 +62,43 @@ test.describe('boundary inputs: 200 or 422, never 5xx', () => {
       test.info().annotations.push({ type: 'observed', description: `${response.status} for ${name}` });
       if (response.status === 200) {
         const connection = connectionOf(response);
-        expect(identityOf(connection), 'an accepted update is still this connection').toEqual({ ...identityOf(target.original), id: target.connectionId });
+        expect(identityOf(connection), 'an accepted update is still this connection').toEqual({
+          ...identityOf(target.original),
+          id: target.connectionId,
+        });
         expect(linkProblems(connection, target.connectionId)).toEqual([]);
         const sent = sentUpdate(body);
         if (typeof sent.displayName === 'string')
           expect(acceptableNames(sent.displayName), 'an accepted displayName is echoed as sent').toContain(connection.displayName);
         if (typeof sent.authenticationType === 'string')
-          expect(connection.authenticationType?.toLowerCase(), 'an accepted authenticationType is echoed as sent, up to case').toBe(sent.authenticationType.toLowerCase());
+          expect(connection.authenticationType?.toLowerCase(), 'an accepted authenticationType is echoed as sent, up to case').toBe(
+            sent.authenticationType.toLowerCase(),
+          );
       } else {
         await expectUnchanged(api, target, `after ${name} was refused`);
       }
     });
   }
 
-  test('read-only properties in the body never change the connection\'s identity', tags('@boundary', '@critical', '@read-only'), async ({ api, target }) => {
-    const body = { displayName: 'conformance read-only', id: unknownConnectionId(), iModelId: crypto.randomUUID(), iTwinId: crypto.randomUUID() };
-    const response = await api.update(target.connectionId, body);
-    await expect(response).toBeDocumentedResponse([200, 422]);
-    test.info().annotations.push({ type: 'observed', description: `${response.status} for a body with id, iModelId and iTwinId` });
-    const identity = { ...identityOf(target.original), id: target.connectionId };
-    if (response.status === 200) expect(identityOf(connectionOf(response)), 'identity in the echo').toEqual(identity);
-    const stored = await readBack(api, target);
-    expect(identityOf(stored), 'identity read back').toEqual(identity);
-  });
+  test(
+    "read-only properties in the body never change the connection's identity",
+    tags('@boundary', '@critical', '@read-only'),
+    async ({ api, target }) => {
+      const body = {
+        displayName: 'conformance read-only',
+        id: unknownConnectionId(),
+        iModelId: crypto.randomUUID(),
+        iTwinId: crypto.randomUUID(),
+      };
+      const response = await api.update(target.connectionId, body);
+      await expect(response).toBeDocumentedResponse([200, 422]);
+      test.info().annotations.push({ type: 'observed', description: `${response.status} for a body with id, iModelId and iTwinId` });
+      const identity = { ...identityOf(target.original), id: target.connectionId };
+      if (response.status === 200) expect(identityOf(connectionOf(response)), 'identity in the echo').toEqual(identity);
+      const stored = await readBack(api, target);
+      expect(identityOf(stored), 'identity read back').toEqual(identity);
+    },
+  );
 
   test('an unknown id with a malformed body gets 404 or 422', tags('@boundary', '@malformed-json'), async ({ api }) => {
     const response = await api.update(unknownConnectionId(), raw('{"displayName": '));

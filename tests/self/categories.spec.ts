@@ -5,7 +5,10 @@ import { pathToFileURL } from 'node:url';
 import { test, expect } from './fixtures';
 import { PROJECT_ROOT } from '../../support/run/paths';
 
-interface Category { name: string; matchers: { message: RegExp }[] }
+interface Category {
+  name: string;
+  matchers: { message: RegExp }[];
+}
 
 async function categoryOf(message: string): Promise<string | undefined> {
   const config = (await import(pathToFileURL(path.join(PROJECT_ROOT, 'allurerc.mjs')).href)) as { default: { categories: Category[] } };

@@ -13,7 +13,12 @@ import { registerSecret } from '../../support/report/secrets';
 const TOKEN = 'secret-token-for-client-test';
 registerSecret(TOKEN);
 
-interface Received { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }
+interface Received {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
 
 /** A server that records what it receives and answers with the scripted statuses, then 200. */
 async function recordingServer(script: { status: number; headers?: Record<string, string> }[] = []) {
@@ -24,7 +29,9 @@ async function recordingServer(script: { status: number; headers?: Record<string
     req.on('end', () => {
       received.push({ method: req.method!, url: req.url!, headers: req.headers, body });
       const next = script.shift() ?? { status: 200 };
-      res.writeHead(next.status, { 'content-type': 'application/json', ...next.headers }).end('{"error":{"code":"RateLimitExceeded","message":"m"}}');
+      res
+        .writeHead(next.status, { 'content-type': 'application/json', ...next.headers })
+        .end('{"error":{"code":"RateLimitExceeded","message":"m"}}');
     });
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
@@ -44,7 +51,13 @@ test('bodies are sent byte for byte, with the recommended Accept header and the 
   server.close();
   expect(server.received.map(r => r.body)).toEqual(['{"displayName": ', '\ufeff{"a":1}', '{"displayName":"ü"}', '', '']);
   expect(server.received.map(r => r.headers.accept)).toEqual(Array(5).fill(RECOMMENDED_ACCEPT));
-  expect(server.received.map(r => r.headers.authorization)).toEqual([`Bearer ${TOKEN}`, undefined, 'Basic eDp5', `Bearer ${TOKEN}`, `Bearer ${TOKEN}`]);
+  expect(server.received.map(r => r.headers.authorization)).toEqual([
+    `Bearer ${TOKEN}`,
+    undefined,
+    'Basic eDp5',
+    `Bearer ${TOKEN}`,
+    `Bearer ${TOKEN}`,
+  ]);
   expect(server.received.map(r => `${r.method} ${r.url}`)).toEqual([
     ...Array(4).fill('PUT /synchronization/imodels/storageconnections/abc'),
     'GET /synchronization/imodels/storageconnections/a%20b',
@@ -91,12 +104,21 @@ test('a target that does not answer is a transport error at the deadline, with t
   const silent = http.createServer(() => {});
   silent.on('connection', socket => sockets.add(socket));
   await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve));
-  const client = new StorageConnectionsClient({ baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, token: () => Promise.resolve(TOKEN), deadlineMs: 300 });
+  const client = new StorageConnectionsClient({
+    baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+    token: () => Promise.resolve(TOKEN),
+    deadlineMs: 300,
+  });
   const started = Date.now();
-  const error = await client.get('abc').then(() => undefined, (e: unknown) => e as Error);
+  const error = await client.get('abc').then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
   for (const socket of sockets) socket.destroy();
   silent.close();
   expect(error).toBeInstanceOf(TransportError);
-  expect(error!.message).toMatch(/^transport error on GET http:\/\/127\.0\.0\.1:\d+\/synchronization\/imodels\/storageconnections\/abc after \d+ ms: no answer within 0.3 s$/);
+  expect(error!.message).toMatch(
+    /^transport error on GET http:\/\/127\.0\.0\.1:\d+\/synchronization\/imodels\/storageconnections\/abc after \d+ ms: no answer within 0.3 s$/,
+  );
   expect(Date.now() - started).toBeLessThan(2_000);
 });

@@ -9,7 +9,11 @@ import { test, expect } from './fixtures';
 import { ConfigError, loadDotEnv, readConfig } from '../../support/run/config';
 import { PROJECT_ROOT } from '../../support/run/paths';
 
-const LIVE = { API_BASE_URL: 'https://dev-api.bentley.com', API_ACCESS_TOKEN: 'eyJ0eXAiOiJKV1Qi.token', STORAGE_CONNECTION_ID: 'MWplZe9Uf0iR1IDMqyOMLuL24kbZK4VNvgn4ev3etXI' };
+const LIVE = {
+  API_BASE_URL: 'https://dev-api.bentley.com',
+  API_ACCESS_TOKEN: 'eyJ0eXAiOiJKV1Qi.token',
+  STORAGE_CONNECTION_ID: 'MWplZe9Uf0iR1IDMqyOMLuL24kbZK4VNvgn4ev3etXI',
+};
 
 const invalid: [string, NodeJS.ProcessEnv, string][] = [
   ['a base URL that is not a URL', { ...LIVE, API_BASE_URL: 'dev-api.bentley.com' }, 'API_BASE_URL'],
@@ -17,7 +21,11 @@ const invalid: [string, NodeJS.ProcessEnv, string][] = [
   ['a base URL with a query', { ...LIVE, API_BASE_URL: 'https://dev-api.bentley.com/?x=1' }, 'API_BASE_URL'],
   ['plain http to a remote host', { ...LIVE, API_BASE_URL: 'http://dev-api.bentley.com' }, 'API_BASE_URL'],
   ['a mock behaviour with a live target', { ...LIVE, MOCK_BEHAVIOUR: 'lost-update' }, 'MOCK_BEHAVIOUR'],
-  ['a request budget below the probe\'s bound', { ...LIVE, CONFORMANCE_REQUEST_BUDGET: '5', RATE_LIMIT_PROBE_MAX_REQUESTS: '400' }, 'CONFORMANCE_REQUEST_BUDGET'],
+  [
+    "a request budget below the probe's bound",
+    { ...LIVE, CONFORMANCE_REQUEST_BUDGET: '5', RATE_LIMIT_PROBE_MAX_REQUESTS: '400' },
+    'CONFORMANCE_REQUEST_BUDGET',
+  ],
   ['a live target with no token', { ...LIVE, API_ACCESS_TOKEN: '' }, 'API_ACCESS_TOKEN'],
   ['a token with the word Bearer', { ...LIVE, API_ACCESS_TOKEN: 'Bearer abc.def' }, 'API_ACCESS_TOKEN'],
   ['a token with white space', { ...LIVE, API_ACCESS_TOKEN: 'abc def' }, 'API_ACCESS_TOKEN'],
@@ -35,7 +43,13 @@ const invalid: [string, NodeJS.ProcessEnv, string][] = [
 test.describe('readConfig', () => {
   for (const [name, env, variable] of invalid) {
     test(`${name} is refused with one line naming ${variable}`, () => {
-      const error = (() => { try { readConfig(env); } catch (e) { return e; } })();
+      const error = (() => {
+        try {
+          readConfig(env);
+        } catch (e) {
+          return e;
+        }
+      })();
       expect(error).toBeInstanceOf(ConfigError);
       const message = (error as Error).message;
       expect(message).toContain(variable);
@@ -45,12 +59,19 @@ test.describe('readConfig', () => {
   }
 
   test('a valid live configuration is read, with the trailing slash dropped and the probe off by default', () => {
-    expect(readConfig({ ...LIVE, API_BASE_URL: 'https://dev-api.bentley.com/' })).toEqual({ ...toConfig(LIVE), baseUrl: 'https://dev-api.bentley.com' });
+    expect(readConfig({ ...LIVE, API_BASE_URL: 'https://dev-api.bentley.com/' })).toEqual({
+      ...toConfig(LIVE),
+      baseUrl: 'https://dev-api.bentley.com',
+    });
   });
 
   test('no target means the embedded mock', () => {
     expect(readConfig({})).toEqual({});
-    expect(readConfig({ RATE_LIMIT_PROBE_MAX_REQUESTS: '0', CONFORMANCE_REQUEST_BUDGET: '50', TARGET_PROFILE: 'prism' })).toEqual({ probeMaxRequests: 0, requestBudget: 50, profile: 'prism' });
+    expect(readConfig({ RATE_LIMIT_PROBE_MAX_REQUESTS: '0', CONFORMANCE_REQUEST_BUDGET: '50', TARGET_PROFILE: 'prism' })).toEqual({
+      probeMaxRequests: 0,
+      requestBudget: 50,
+      profile: 'prism',
+    });
   });
 
   test('one connection per shard may be given, comma-separated', () => {
@@ -91,12 +112,22 @@ test.describe('.env files', () => {
 /** Runs the real conformance command with `env`; a local server stands for the live target and counts requests. */
 async function runWith(env: NodeJS.ProcessEnv, status = 500): Promise<{ code: number; output: string; requests: number }> {
   let requests = 0;
-  const server = http.createServer((_, res) => { requests++; res.writeHead(status).end(); });
+  const server = http.createServer((_, res) => {
+    requests++;
+    res.writeHead(status).end();
+  });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const child = spawn('npm', ['run', '--silent', 'conformance'], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, API_BASE_URL: url, API_ACCESS_TOKEN: 'token-for-config-test', STORAGE_CONNECTION_ID: 'abc', CONFORMANCE_REPORTS_DIR: test.info().outputPath('reports'), ...env },
+    env: {
+      ...process.env,
+      API_BASE_URL: url,
+      API_ACCESS_TOKEN: 'token-for-config-test',
+      STORAGE_CONNECTION_ID: 'abc',
+      CONFORMANCE_REPORTS_DIR: test.info().outputPath('reports'),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -143,8 +174,12 @@ test.describe('the conformance command', () => {
     const run = await runWith({}, 401);
     expect(run.code).toBe(2);
     const lines = run.output.split('\n');
-    expect(lines[0], 'what the run was about to do, printed before the first request').toMatch(/^Live target http:\/\/127\.0\.0\.1:\d+: this run will update connection abc/);
-    expect(lines.slice(1)).toEqual([expect.stringMatching(/^Setup error: the target rejected the token \(401\): set API_ACCESS_TOKEN to a fresh token/)]);
+    expect(lines[0], 'what the run was about to do, printed before the first request').toMatch(
+      /^Live target http:\/\/127\.0\.0\.1:\d+: this run will update connection abc/,
+    );
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(/^Setup error: the target rejected the token \(401\): set API_ACCESS_TOKEN to a fresh token/),
+    ]);
     expect(run.output).not.toContain('token-for-config-test');
     expect(run.output).not.toMatch(/passed|failed/);
   });

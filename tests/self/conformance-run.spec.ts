@@ -56,7 +56,12 @@ test.describe('a target given by URL', () => {
   async function runAgainst(mock: StorageConnectionMock, name: string) {
     return runConformance({
       reportsDir: test.info().outputPath(name),
-      env: { API_BASE_URL: mock.url, API_ACCESS_TOKEN: mock.token, STORAGE_CONNECTION_ID: mock.connectionId, RATE_LIMIT_PROBE_MAX_REQUESTS: '400' },
+      env: {
+        API_BASE_URL: mock.url,
+        API_ACCESS_TOKEN: mock.token,
+        STORAGE_CONNECTION_ID: mock.connectionId,
+        RATE_LIMIT_PROBE_MAX_REQUESTS: '400',
+      },
     });
   }
 

@@ -28,7 +28,10 @@ class FakeAuthority {
   discovery: 'ok' | 'no token_endpoint' | 'html' | 'plain http elsewhere' | 'another issuer' = 'ok';
   answer: 'ok' | 'html' | '500 echoing the secret' | '400 echoing everything' | 'redirect' = 'ok';
 
-  private constructor(private readonly server: http.Server, readonly url: string) {}
+  private constructor(
+    private readonly server: http.Server,
+    readonly url: string,
+  ) {}
 
   static async create(): Promise<FakeAuthority> {
     const server = http.createServer();
@@ -51,7 +54,8 @@ class FakeAuthority {
       this.discoveryRequests++;
       if (this.discovery === 'html') return send(200, '<html>login</html>', 'text/html');
       if (this.discovery === 'another issuer') return send(200, { issuer: 'https://ims.example.com', token_endpoint: this.tokenUrl });
-      if (this.discovery === 'plain http elsewhere') return send(200, { issuer: this.url, token_endpoint: 'http://ims.example.com/connect/token' });
+      if (this.discovery === 'plain http elsewhere')
+        return send(200, { issuer: this.url, token_endpoint: 'http://ims.example.com/connect/token' });
       return send(200, { issuer: this.url, ...(this.discovery === 'ok' && { token_endpoint: this.tokenUrl }) });
     }
     if (req.method !== 'POST' || req.url !== '/connect/token') return send(404, { error: 'not_found' });
@@ -62,7 +66,8 @@ class FakeAuthority {
     if (this.lastForm.get('grant_type') !== 'client_credentials') return send(400, { error: 'unsupported_grant_type' });
     if (this.answer === 'redirect') return res.writeHead(307, { location: 'http://127.0.0.1:9/elsewhere' }).end();
     if (this.answer === 'html') return send(200, '<html>maintenance</html>', 'text/html');
-    if (this.answer === '500 echoing the secret') return send(500, { error: 'server_error', error_description: `bad header Basic ${BASIC} for ${SECRET}` });
+    if (this.answer === '500 echoing the secret')
+      return send(500, { error: 'server_error', error_description: `bad header Basic ${BASIC} for ${SECRET}` });
     if (this.answer === '400 echoing everything') {
       const echo = `Basic ${BASIC} ${SECRET} ${encodeURIComponent(SECRET)} ${this.lastIssued}`;
       return send(400, { error: `invalid_request ${echo}`, error_description: `${echo}\n${body}` });
@@ -85,8 +90,13 @@ const fakeTest = test.extend<{ ims: FakeAuthority }>({
   },
 });
 
-const settingsFor = (ims: FakeAuthority, extra: Partial<CredentialSettings> = {}): CredentialSettings =>
-  ({ clientId: CLIENT_ID, clientSecret: SECRET, authority: ims.url, scope: 'itwin-platform', ...extra });
+const settingsFor = (ims: FakeAuthority, extra: Partial<CredentialSettings> = {}): CredentialSettings => ({
+  clientId: CLIENT_ID,
+  clientSecret: SECRET,
+  authority: ims.url,
+  scope: 'itwin-platform',
+  ...extra,
+});
 
 async function errorOf(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -120,7 +130,13 @@ const invalid: [string, NodeJS.ProcessEnv, string][] = [
 test.describe('readCredentialSettings', () => {
   for (const [name, env, variable] of invalid) {
     test(`${name} is refused with one line naming ${variable}`, () => {
-      const error = (() => { try { readCredentialSettings(env); } catch (e) { return e as Error; } })();
+      const error = (() => {
+        try {
+          readCredentialSettings(env);
+        } catch (e) {
+          return e as Error;
+        }
+      })();
       expect(error).toBeInstanceOf(ConfigError);
       expect(error!.message).toContain(variable);
       expect(error!.message, 'the message says what to do').toMatch(/: (set|unset)/);
@@ -133,12 +149,27 @@ test.describe('readCredentialSettings', () => {
   });
 
   test('the authority and scope have defaults, and the token URL is found by discovery', () => {
-    expect(readCredentialSettings(ID_AND_SECRET)).toEqual({ clientId: CLIENT_ID, clientSecret: SECRET, authority: 'https://ims.bentley.com', tokenUrl: undefined, scope: 'itwin-platform' });
+    expect(readCredentialSettings(ID_AND_SECRET)).toEqual({
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      authority: 'https://ims.bentley.com',
+      tokenUrl: undefined,
+      scope: 'itwin-platform',
+    });
   });
 
   test('a local http authority, a token URL and several scopes are accepted', () => {
-    const env = { ...ID_AND_SECRET, IMS_AUTHORITY: 'http://127.0.0.1:8080/', IMS_TOKEN_URL: 'http://localhost:8080/connect/token', IMS_SCOPE: ' itwin-platform  sync:modify ' };
-    expect(readCredentialSettings(env)).toMatchObject({ authority: 'http://127.0.0.1:8080', tokenUrl: 'http://localhost:8080/connect/token', scope: 'itwin-platform sync:modify' });
+    const env = {
+      ...ID_AND_SECRET,
+      IMS_AUTHORITY: 'http://127.0.0.1:8080/',
+      IMS_TOKEN_URL: 'http://localhost:8080/connect/token',
+      IMS_SCOPE: ' itwin-platform  sync:modify ',
+    };
+    expect(readCredentialSettings(env)).toMatchObject({
+      authority: 'http://127.0.0.1:8080',
+      tokenUrl: 'http://localhost:8080/connect/token',
+      scope: 'itwin-platform sync:modify',
+    });
   });
 });
 
@@ -161,14 +192,18 @@ fakeTest.describe('fetchClientCredentialsToken', () => {
   fakeTest('bad credentials stop with a clear line and no secret', async ({ ims }) => {
     const error = await errorOf(fetchClientCredentialsToken(settingsFor(ims, { clientSecret: `${SECRET}-wrong` })));
     expect(error).toBeInstanceOf(CredentialsError);
-    expect(error.message).toBe(`the token endpoint ${ims.tokenUrl} refused the client credentials (401 invalid_client): check IMS_CLIENT_ID and IMS_CLIENT_SECRET.`);
+    expect(error.message).toBe(
+      `the token endpoint ${ims.tokenUrl} refused the client credentials (401 invalid_client): check IMS_CLIENT_ID and IMS_CLIENT_SECRET.`,
+    );
     expectNoSecret(error.message);
   });
 
   fakeTest('an unreachable authority stops with a clear line', async ({ ims }) => {
     const closed = await closedPort();
     const discovery = await errorOf(fetchClientCredentialsToken(settingsFor(ims, { authority: `http://127.0.0.1:${closed}` })));
-    expect(discovery.message).toBe(`the authority http://127.0.0.1:${closed} could not be reached for OpenID discovery (connection refused): check IMS_AUTHORITY, or set IMS_TOKEN_URL.`);
+    expect(discovery.message).toBe(
+      `the authority http://127.0.0.1:${closed} could not be reached for OpenID discovery (connection refused): check IMS_AUTHORITY, or set IMS_TOKEN_URL.`,
+    );
     const direct = await errorOf(fetchClientCredentialsToken(settingsFor(ims, { tokenUrl: `http://127.0.0.1:${closed}/connect/token` })));
     expect(direct.message).toMatch(/could not be reached \(connection refused\): check IMS_TOKEN_URL\.$/);
     for (const error of [discovery, direct]) expectNoSecret(error.message);
@@ -185,13 +220,37 @@ fakeTest.describe('fetchClientCredentialsToken', () => {
   });
 
   const oddAnswers: [string, (ims: FakeAuthority) => void, RegExp][] = [
-    ['discovery without a token_endpoint', ims => (ims.discovery = 'no token_endpoint'), /names no token_endpoint: check IMS_AUTHORITY, or set IMS_TOKEN_URL\.$/],
-    ['discovery naming another issuer than the authority', ims => (ims.discovery = 'another issuer'), /gave an unusable answer \(.*issuer.*\): check IMS_AUTHORITY, or set IMS_TOKEN_URL\.$/],
+    [
+      'discovery without a token_endpoint',
+      ims => (ims.discovery = 'no token_endpoint'),
+      /names no token_endpoint: check IMS_AUTHORITY, or set IMS_TOKEN_URL\.$/,
+    ],
+    [
+      'discovery naming another issuer than the authority',
+      ims => (ims.discovery = 'another issuer'),
+      /gave an unusable answer \(.*issuer.*\): check IMS_AUTHORITY, or set IMS_TOKEN_URL\.$/,
+    ],
     ['discovery that is not JSON', ims => (ims.discovery = 'html'), /not JSON \(text\/html\): check IMS_AUTHORITY/],
-    ['discovery naming a plain-http token endpoint elsewhere', ims => (ims.discovery = 'plain http elsewhere'), /names a token_endpoint the secret must not be sent to \("http:\/\/ims\.example\.com\/connect\/token", not an https URL\): check IMS_AUTHORITY, or set IMS_TOKEN_URL\.$/],
-    ['a token answer that is not JSON', ims => (ims.answer = 'html'), /answered 200 with something that is not JSON \(text\/html\): check IMS_AUTHORITY\.$/],
-    ['a server error that echoes the credentials', ims => (ims.answer = '500 echoing the secret'), /answered 500 server_error, "bad header <redacted> for <redacted>": check IMS_AUTHORITY, or try again later\.$/],
-    ['a token endpoint that redirects (the credentials are not resent)', ims => (ims.answer = 'redirect'), /redirected \(307\) instead of answering: set IMS_TOKEN_URL to the endpoint itself\.$/],
+    [
+      'discovery naming a plain-http token endpoint elsewhere',
+      ims => (ims.discovery = 'plain http elsewhere'),
+      /names a token_endpoint the secret must not be sent to \("http:\/\/ims\.example\.com\/connect\/token", not an https URL\): check IMS_AUTHORITY, or set IMS_TOKEN_URL\.$/,
+    ],
+    [
+      'a token answer that is not JSON',
+      ims => (ims.answer = 'html'),
+      /answered 200 with something that is not JSON \(text\/html\): check IMS_AUTHORITY\.$/,
+    ],
+    [
+      'a server error that echoes the credentials',
+      ims => (ims.answer = '500 echoing the secret'),
+      /answered 500 server_error, "bad header <redacted> for <redacted>": check IMS_AUTHORITY, or try again later\.$/,
+    ],
+    [
+      'a token endpoint that redirects (the credentials are not resent)',
+      ims => (ims.answer = 'redirect'),
+      /redirected \(307\) instead of answering: set IMS_TOKEN_URL to the endpoint itself\.$/,
+    ],
   ];
   for (const [name, arrange, message] of oddAnswers) {
     fakeTest(`${name} stops with a clear line`, async ({ ims }) => {
@@ -257,7 +316,9 @@ fakeTest.describe('ClientCredentialsToken', () => {
     expect(ims.tokenRequests, 'concurrent callers share the failed request too').toBe(1);
     for (const error of errors) {
       expect(error).toBeInstanceOf(CredentialsError);
-      expect(error.message).toBe(`the token endpoint ${ims.tokenUrl} answered 500 server_error, "bad header <redacted> for <redacted>": check IMS_TOKEN_URL, or try again later.`);
+      expect(error.message).toBe(
+        `the token endpoint ${ims.tokenUrl} answered 500 server_error, "bad header <redacted> for <redacted>": check IMS_TOKEN_URL, or try again later.`,
+      );
       expectNoSecret(error.message);
     }
     ims.answer = 'ok';
@@ -289,14 +350,22 @@ fakeTest('no error message ever carries the client secret, its Basic form or an 
   const failures: [string, () => void, () => Promise<unknown>][] = [
     ['wrong secret', () => {}, () => fetchClientCredentialsToken({ ...settings, clientSecret: `${SECRET}-wrong` })],
     ['an answer echoing everything', () => (ims.answer = '400 echoing everything'), () => fetchClientCredentialsToken(settings)],
-    ['a refresh answered by echoing everything', () => (ims.answer = '400 echoing everything'), () => new ClientCredentialsToken(settings, { accessToken: issued(1), expiresAt: 0 }).get()],
+    [
+      'a refresh answered by echoing everything',
+      () => (ims.answer = '400 echoing everything'),
+      () => new ClientCredentialsToken(settings, { accessToken: issued(1), expiresAt: 0 }).get(),
+    ],
     ['a server error echoing the secret', () => (ims.answer = '500 echoing the secret'), () => fetchClientCredentialsToken(settings)],
     ['an answer that is not JSON', () => (ims.answer = 'html'), () => fetchClientCredentialsToken(settings)],
     ['a redirect', () => (ims.answer = 'redirect'), () => fetchClientCredentialsToken(settings)],
     ['discovery that is not JSON', () => (ims.discovery = 'html'), () => fetchClientCredentialsToken(settingsFor(ims))],
     ['an unreachable token endpoint', () => {}, () => fetchClientCredentialsToken({ ...settings, tokenUrl: `${closed}/connect/token` })],
     ['an unreachable authority', () => {}, () => fetchClientCredentialsToken(settingsFor(ims, { authority: closed }))],
-    ['no answer in time', () => ((ims.answer = 'ok'), (ims.delayMs = 2_000)), () => fetchClientCredentialsToken(settings, { timeoutMs: 300 })],
+    [
+      'no answer in time',
+      () => ((ims.answer = 'ok'), (ims.delayMs = 2_000)),
+      () => fetchClientCredentialsToken(settings, { timeoutMs: 300 }),
+    ],
   ];
   for (const [name, arrange, attempt] of failures) {
     await fakeTest.step(name, async () => {
@@ -305,7 +374,8 @@ fakeTest('no error message ever carries the client secret, its Basic form or an 
       expect(error).toBeInstanceOf(CredentialsError);
       expectNoSecret(error.message);
       const shown = inspect(error);
-      for (const secret of [SECRET, BASIC, encodeURIComponent(SECRET), issued(1)]) expect(shown, 'nothing in the error object either').not.toContain(secret);
+      for (const secret of [SECRET, BASIC, encodeURIComponent(SECRET), issued(1)])
+        expect(shown, 'nothing in the error object either').not.toContain(secret);
     });
   }
 });

@@ -12,7 +12,10 @@ test('every fault names the tags of the checks that should catch it, each a tag 
   for (const name of faults) {
     const caughtBy = BEHAVIOURS[name]!.caughtBy ?? [];
     expect(caughtBy.length, `fault ${name} names the checks that should catch it`).toBeGreaterThan(0);
-    expect(caughtBy.filter(tag => !known.has(tag)), `fault ${name}: tags no check can declare`).toEqual([]);
+    expect(
+      caughtBy.filter(tag => !known.has(tag)),
+      `fault ${name}: tags no check can declare`,
+    ).toEqual([]);
   }
   expect(faults.length, 'at least 25 faults').toBeGreaterThanOrEqual(25);
   expect(Object.keys(BEHAVIOURS).length - faults.length, 'at least 8 variants').toBeGreaterThanOrEqual(8);
@@ -31,7 +34,8 @@ test('kill matrix: the suite detects every fault and passes every variant', asyn
   for (const row of rows)
     expect.soft(row.observed, `${row.kind} ${row.name}: ${row.failing.join('; ') || 'no check failed'}`).toBe(row.expected);
   const throttled = rows.find(row => row.name === 'throttle-everything');
-  if (throttled) expect.soft(throttled.throttleWaits, 'throttle-everything made ordinary checks wait out a 429 and retry').toBeGreaterThan(0);
+  if (throttled)
+    expect.soft(throttled.throttleWaits, 'throttle-everything made ordinary checks wait out a 429 and retry').toBeGreaterThan(0);
   const missed = rows.filter(row => !row.ok).map(row => `${row.name} (${row.observed})`);
   expect(missed, 'faults not detected and variants that raised a false alarm').toEqual([]);
 });

@@ -31,7 +31,8 @@ export interface MatrixRow {
   wallMs: number;
 }
 
-const failed = (run: ConformanceRun) => run.tests.filter(t => t.status === 'failed' || t.status === 'timedOut' || t.status === 'interrupted');
+const failed = (run: ConformanceRun) =>
+  run.tests.filter(t => t.status === 'failed' || t.status === 'timedOut' || t.status === 'interrupted');
 
 export function judge(name: string, behaviour: NamedBehaviour, run: ConformanceRun): MatrixRow {
   const failingTests = failed(run);
@@ -39,9 +40,24 @@ export function judge(name: string, behaviour: NamedBehaviour, run: ConformanceR
   // A fault run stops early (MAX_FAILURES), so only a variant's skips say something (e.g. an unprovable probe).
   const skipped = behaviour.kind === 'variant' ? run.tests.filter(t => t.status === 'skipped').map(t => t.title) : [];
   const throttleWaits = run.tests.flatMap(t => t.annotations).filter(a => a.type === 'throttled').length;
-  const base = { name, kind: behaviour.kind, path: behaviour.path, description: behaviour.description, failing, skipped, throttleWaits, wallMs: run.wallMs };
+  const base = {
+    name,
+    kind: behaviour.kind,
+    path: behaviour.path,
+    description: behaviour.description,
+    failing,
+    skipped,
+    throttleWaits,
+    wallMs: run.wallMs,
+  };
   if (run.tests.length === 0) {
-    return { ...base, expected: behaviour.kind === 'fault' ? 'detected' : 'passes', observed: 'no result', ok: false, failing: [run.output.trim().split('\n').slice(-3).join(' / ')] };
+    return {
+      ...base,
+      expected: behaviour.kind === 'fault' ? 'detected' : 'passes',
+      observed: 'no result',
+      ok: false,
+      failing: [run.output.trim().split('\n').slice(-3).join(' / ')],
+    };
   }
   if (behaviour.kind === 'variant') {
     const passes = run.exitCode === 0 && failing.length === 0;
@@ -97,8 +113,9 @@ export function toMarkdown(rows: MatrixRow[], wallMs: number, concurrency: numbe
     '',
     '| name | kind | path | expected | observed | failing checks | what it changes |',
     '|---|---|---|---|---|---|---|',
-    ...rows.map(row =>
-      `| ${row.name} | ${row.kind} | ${row.path ?? ''} | ${row.expected} | ${row.ok ? '' : '**'}${row.observed}${row.ok ? '' : '**'}${row.throttleWaits ? ` (${row.throttleWaits} waits on 429)` : ''} | ${cell(row.failing.map(shortTitle).join('; ') || '-')}${row.skipped.length ? ` (skipped: ${cell(row.skipped.map(shortTitle).join('; '))})` : ''} | ${cell(row.description)} |`,
+    ...rows.map(
+      row =>
+        `| ${row.name} | ${row.kind} | ${row.path ?? ''} | ${row.expected} | ${row.ok ? '' : '**'}${row.observed}${row.ok ? '' : '**'}${row.throttleWaits ? ` (${row.throttleWaits} waits on 429)` : ''} | ${cell(row.failing.map(shortTitle).join('; ') || '-')}${row.skipped.length ? ` (skipped: ${cell(row.skipped.map(shortTitle).join('; '))})` : ''} | ${cell(row.description)} |`,
     ),
     '',
   ];

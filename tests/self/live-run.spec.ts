@@ -15,7 +15,10 @@ import { recordFileOf } from '../../support/run/state-record';
 import { StorageConnectionMock, type Behaviour } from '../../mock/server';
 
 const liveEnv = (mock: StorageConnectionMock, extra: Record<string, string> = {}) => ({
-  API_BASE_URL: mock.url, API_ACCESS_TOKEN: mock.token, STORAGE_CONNECTION_ID: mock.connectionId, ...extra,
+  API_BASE_URL: mock.url,
+  API_ACCESS_TOKEN: mock.token,
+  STORAGE_CONNECTION_ID: mock.connectionId,
+  ...extra,
 });
 
 /** Calls `onRename` once, when the mock has stored a displayName other than the seed's. */
@@ -70,7 +73,11 @@ test.describe('interrupted runs', () => {
       expect(fs.readdirSync(stateDir), 'the record of the original state').toHaveLength(1);
 
       mock.setBehaviour(undefined);
-      const next = await runConformance({ reportsDir: test.info().outputPath('next'), env: liveEnv(mock, { CONFORMANCE_STATE_DIR: stateDir }), args: ['--grep', '404'] });
+      const next = await runConformance({
+        reportsDir: test.info().outputPath('next'),
+        env: liveEnv(mock, { CONFORMANCE_STATE_DIR: stateDir }),
+        args: ['--grep', '404'],
+      });
       expect(next.exitCode, next.output).toBe(0);
       expect(next.output).toMatch(/Recovered: the run of .+ did not finish; connection \S+ was restored to its recorded original state/);
       expect(mock.connection()).toEqual(original);
@@ -85,19 +92,36 @@ test('a second run on a connection that a running run holds is refused before an
   const mock = await StorageConnectionMock.create();
   const stateDir = test.info().outputPath('state');
   try {
-    const first = await runConformance({ reportsDir: test.info().outputPath('first'), env: liveEnv(mock, { CONFORMANCE_STATE_DIR: stateDir }), args: ['--grep', '404'] });
+    const first = await runConformance({
+      reportsDir: test.info().outputPath('first'),
+      env: liveEnv(mock, { CONFORMANCE_STATE_DIR: stateDir }),
+      args: ['--grep', '404'],
+    });
     expect(first.exitCode, first.output).toBe(0);
     // Pretend the first run is still going: its record names a live process on this host (this one).
     const [name] = fs.readdirSync(stateDir);
     expect(name, 'no record is left by a finished run').toBeUndefined();
     const file = path.join(stateDir, 'held.json');
-    const recordOf = (run: string) => ({ baseUrl: mock.url, connectionId: mock.connectionId, original: {}, startedAt: run, pid: process.pid, host: os.hostname() });
+    const recordOf = (run: string) => ({
+      baseUrl: mock.url,
+      connectionId: mock.connectionId,
+      original: {},
+      startedAt: run,
+      pid: process.pid,
+      host: os.hostname(),
+    });
     fs.writeFileSync(file, JSON.stringify(recordOf('2026-11-29T00:00:00.000Z')));
     fs.renameSync(file, path.join(stateDir, recordName(mock)));
     mock.reset();
-    const second = await runConformance({ reportsDir: test.info().outputPath('second'), env: liveEnv(mock, { CONFORMANCE_STATE_DIR: stateDir }), args: ['--grep', '404'] });
+    const second = await runConformance({
+      reportsDir: test.info().outputPath('second'),
+      env: liveEnv(mock, { CONFORMANCE_STATE_DIR: stateDir }),
+      args: ['--grep', '404'],
+    });
     expect(second.exitCode).toBe(2);
-    expect(second.output).toMatch(new RegExp(`Setup error: another run \\(pid ${process.pid}, started 2026-11-29T00:00:00.000Z\\) is using connection`));
+    expect(second.output).toMatch(
+      new RegExp(`Setup error: another run \\(pid ${process.pid}, started 2026-11-29T00:00:00.000Z\\) is using connection`),
+    );
     expect(mock.requestCount.total, 'requests sent by the refused run').toBe(0);
   } finally {
     await mock.stop();
@@ -109,10 +133,13 @@ test('a token from client credentials is shared by the run and refreshed before 
   const secret = `client-secret-${Date.now()}`;
   const tokenServer = http.createServer((req, res) => {
     const expected = `Basic ${Buffer.from(`conformance-client:${secret}`).toString('base64')}`;
-    if (req.headers.authorization !== expected) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid_client"}');
+    if (req.headers.authorization !== expected)
+      return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid_client"}');
     const token = `issued-token-${issued.size + 1}`;
     issued.set(token, Date.now() + 4_000);
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 4 }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 4 }));
   });
   await new Promise<void>(resolve => tokenServer.listen(0, '127.0.0.1', resolve));
   let expiredUses = 0;
@@ -130,8 +157,12 @@ test('a token from client credentials is shared by the run and refreshed before 
     const run = await runConformance({
       reportsDir: test.info().outputPath('credentials'),
       env: {
-        API_BASE_URL: mock.url, STORAGE_CONNECTION_ID: mock.connectionId, RATE_LIMIT_PROBE_MAX_REQUESTS: '400',
-        IMS_CLIENT_ID: 'conformance-client', IMS_CLIENT_SECRET: secret, IMS_TOKEN_URL: `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}/connect/token`,
+        API_BASE_URL: mock.url,
+        STORAGE_CONNECTION_ID: mock.connectionId,
+        RATE_LIMIT_PROBE_MAX_REQUESTS: '400',
+        IMS_CLIENT_ID: 'conformance-client',
+        IMS_CLIENT_SECRET: secret,
+        IMS_TOKEN_URL: `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}/connect/token`,
       },
     });
     expect(run.exitCode, run.output).toBe(0);
@@ -144,11 +175,14 @@ test('a token from client credentials is shared by the run and refreshed before 
   }
 });
 
-test('the request budget stops the run\'s requests, and the connection is still restored', async () => {
+test("the request budget stops the run's requests, and the connection is still restored", async () => {
   const mock = await StorageConnectionMock.create();
   try {
     const original = mock.connection();
-    const run = await runConformance({ reportsDir: test.info().outputPath('budget'), env: liveEnv(mock, { CONFORMANCE_REQUEST_BUDGET: '25' }) });
+    const run = await runConformance({
+      reportsDir: test.info().outputPath('budget'),
+      env: liveEnv(mock, { CONFORMANCE_REQUEST_BUDGET: '25' }),
+    });
     expect(run.exitCode).toBe(1);
     expect(run.tests.filter(t => t.status === 'failed').length, 'at most the one check that hit the budget fails').toBeLessThanOrEqual(1);
     expect(run.tests.filter(t => t.status === 'skipped').length, 'the checks after it are skipped').toBeGreaterThan(30);
@@ -163,7 +197,9 @@ test('the request budget stops the run\'s requests, and the connection is still 
 /** Runs Playwright directly (blob shards, merge-reports), returning when it exits. */
 function playwright(args: string[], env: Record<string, string>): Promise<number> {
   const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), ...args], {
-    cwd: PROJECT_ROOT, env: { ...process.env, API_BASE_URL: '', API_ACCESS_TOKEN: '', STORAGE_CONNECTION_ID: '', MOCK_BEHAVIOUR: '', ...env }, stdio: 'ignore',
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, API_BASE_URL: '', API_ACCESS_TOKEN: '', STORAGE_CONNECTION_ID: '', MOCK_BEHAVIOUR: '', ...env },
+    stdio: 'ignore',
   });
   return new Promise(resolve => child.on('close', code => resolve(code ?? 1)));
 }
@@ -174,11 +210,17 @@ test('two shards, merged, give the same tests and verdicts as one run', async ()
   const [single, ...shards] = await Promise.all([
     runConformance({ reportsDir: path.join(dir, 'single') }),
     ...[1, 2].map(shard =>
-      playwright(['test', `--shard=${shard}/2`, '--reporter=blob'], { CONFORMANCE_REPORTS_DIR: path.join(dir, `shard-${shard}`), PLAYWRIGHT_BLOB_OUTPUT_DIR: path.join(dir, `blob-${shard}`) })),
+      playwright(['test', `--shard=${shard}/2`, '--reporter=blob'], {
+        CONFORMANCE_REPORTS_DIR: path.join(dir, `shard-${shard}`),
+        PLAYWRIGHT_BLOB_OUTPUT_DIR: path.join(dir, `blob-${shard}`),
+      }),
+    ),
   ]);
   expect(shards).toEqual([0, 0]);
   fs.mkdirSync(all, { recursive: true });
-  for (const shard of [1, 2]) for (const file of fs.readdirSync(path.join(dir, `blob-${shard}`))) fs.copyFileSync(path.join(dir, `blob-${shard}`, file), path.join(all, file));
+  for (const shard of [1, 2])
+    for (const file of fs.readdirSync(path.join(dir, `blob-${shard}`)))
+      fs.copyFileSync(path.join(dir, `blob-${shard}`, file), path.join(all, file));
   const mergedJson = path.join(dir, 'merged.json');
   expect(await playwright(['merge-reports', '--reporter=json', all], { PLAYWRIGHT_JSON_OUTPUT_NAME: mergedJson })).toBe(0);
   const merged: ConformanceRun = { ...single, tests: readJsonReport(mergedJson) };

@@ -7,8 +7,12 @@ import { RateLimiter } from '../../mock/rate-limit';
 
 const LIMIT = 3;
 let mock: StorageConnectionMock;
-test.beforeAll(async () => { mock = await StorageConnectionMock.create({ rateLimit: { limit: LIMIT, windowSeconds: 1 } }); });
-test.afterAll(async () => { await mock.stop(); });
+test.beforeAll(async () => {
+  mock = await StorageConnectionMock.create({ rateLimit: { limit: LIMIT, windowSeconds: 1 } });
+});
+test.afterAll(async () => {
+  await mock.stop();
+});
 test.beforeEach(() => mock.reset());
 
 function put(body: string, authorization: string | null = `Bearer ${mock.token}`, id = mock.connectionId) {
@@ -46,7 +50,9 @@ test('documented refusals carry the documented codes and change nothing', async 
   }
   const refused = await put('{"displayName":"partial","authenticationType":"Admin"}');
   expect(refused.status).toBe(422);
-  expect(((await refused.json()) as { error: { details: unknown } }).error.details).toEqual([expect.objectContaining({ code: 'InvalidValue', target: 'authenticationType' })]);
+  expect(((await refused.json()) as { error: { details: unknown } }).error.details).toEqual([
+    expect.objectContaining({ code: 'InvalidValue', target: 'authenticationType' }),
+  ]);
   expect(mock.connection()).toEqual(before);
   expect(mock.connectionCount).toBe(1);
 });
@@ -80,7 +86,9 @@ test('a request aborted mid-body is dropped quietly and the mock keeps serving',
   try {
     const { hostname, port } = new URL(mock.url);
     const req = http.request({
-      host: hostname, port, method: 'PUT',
+      host: hostname,
+      port,
+      method: 'PUT',
       path: `/synchronization/imodels/storageconnections/${encodeURIComponent(mock.connectionId)}`,
       headers: { 'content-type': 'application/json', 'content-length': '1000', authorization: `Bearer ${mock.token}` },
     });
@@ -103,7 +111,9 @@ test('a request aborted mid-body is dropped quietly and the mock keeps serving',
 });
 
 test('a behaviour that throws gets a 500 and the mock keeps serving', async () => {
-  mock.setBehaviour(() => { throw new Error('boom'); });
+  mock.setBehaviour(() => {
+    throw new Error('boom');
+  });
   try {
     const failed = await put('{}');
     expect(failed.status).toBe(500);

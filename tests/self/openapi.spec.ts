@@ -41,20 +41,30 @@ test('each component schema is its JSON Schema file, with $refs pointed at compo
 
 test('each example of the document is in the definition, once, unchanged', () => {
   const { examples } = committed().components;
-  const files = fs.readdirSync(EXAMPLES_DIR).filter(file => file.endsWith('.json')).sort();
+  const files = fs
+    .readdirSync(EXAMPLES_DIR)
+    .filter(file => file.endsWith('.json'))
+    .sort();
   expect(Object.keys(examples).sort()).toEqual(files.map(file => file.slice(0, -'.json'.length)));
   for (const file of files)
-    expect(examples[file.slice(0, -'.json'.length)].value, file).toEqual(JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')));
+    expect(examples[file.slice(0, -'.json'.length)].value, file).toEqual(
+      JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8')),
+    );
 });
 
-test('every response and the request body show an example that validates against their schema (the suite\'s Ajv)', () => {
+test("every response and the request body show an example that validates against their schema (the suite's Ajv)", () => {
   const definition = committed();
   const put = operation(definition);
   expect(Object.keys(put.responses).sort()).toEqual(RESPONSES.map(r => String(r.status)).sort());
   const bodies: [string, Definition, ModelName][] = [
     ['request body', put.requestBody.content['application/json'], REQUEST.model],
     ...RESPONSES.flatMap(({ status, model }) =>
-      RESPONSE_MEDIA_TYPES.map((type): [string, Definition, ModelName] => [`${status} ${type}`, put.responses[status].content[type], model])),
+      RESPONSE_MEDIA_TYPES.map((type): [string, Definition, ModelName] => [
+        `${status} ${type}`,
+        put.responses[status].content[type],
+        model,
+      ]),
+    ),
   ];
   for (const [where, media, model] of bodies) {
     expect(modelOf(media.schema.$ref), `${where}: schema`).toBe(model);
@@ -69,7 +79,11 @@ test('the operation carries what the document says: path parameter, headers, bea
   const put = operation(definition);
   expect(definition.openapi).toBe('3.1.0');
   expect(definition.jsonSchemaDialect).toBe('https://json-schema.org/draft/2020-12/schema');
-  expect(put.parameters.map((p: Definition) => `${p.in} ${p.name} ${p.required}`)).toEqual(['path connectionId true', 'header Authorization true', 'header Accept true']);
+  expect(put.parameters.map((p: Definition) => `${p.in} ${p.name} ${p.required}`)).toEqual([
+    'path connectionId true',
+    'header Authorization true',
+    'header Accept true',
+  ]);
   expect(definition.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   expect(definition.security).toEqual([{ bearer: [] }]);
   expect(put.responses['429'].headers['retry-after'].schema).toEqual({ type: 'integer', minimum: 0 });

@@ -17,7 +17,11 @@ test('npm run conformance passes against Prism with the prism profile, skipping 
       expect(verdict.annotations.find(a => a.type === 'skip')?.description, title).toMatch(/^prism profile: .{20,}/);
     } else {
       expect(verdict.status, title).toBe('passed');
-      if (treatment === 'prefer') expect(verdict.annotations.map(a => a.type), title).toContain('prism profile');
+      if (treatment === 'prefer')
+        expect(
+          verdict.annotations.map(a => a.type),
+          title,
+        ).toContain('prism profile');
     }
   }
   expect(run.tests.filter(t => t.status === 'passed').length, 'checks Prism can stand in for').toBeGreaterThan(15);

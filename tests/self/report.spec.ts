@@ -35,7 +35,12 @@ test.describe('reports of a run with a failing check', () => {
       run = await runConformance({
         reportsDir,
         reporters: 'configured',
-        env: { API_BASE_URL: mock.url, API_ACCESS_TOKEN: TOKEN, STORAGE_CONNECTION_ID: mock.connectionId, RATE_LIMIT_PROBE_MAX_REQUESTS: '400' },
+        env: {
+          API_BASE_URL: mock.url,
+          API_ACCESS_TOKEN: TOKEN,
+          STORAGE_CONNECTION_ID: mock.connectionId,
+          RATE_LIMIT_PROBE_MAX_REQUESTS: '400',
+        },
       });
     } finally {
       await mock.stop();
@@ -70,13 +75,19 @@ test.describe('reports of a run with a failing check', () => {
         await expect(page.getByText(path, { exact: true }).first(), `response path ${path}`).toBeVisible();
       await page.screenshot({ path: `${reportPaths().root}/allure-overview.png` });
 
-      await page.getByText(/an unknown id of the real ids' shape/).first().click();
+      await page
+        .getByText(/an unknown id of the real ids' shape/)
+        .first()
+        .click();
       await expect(page.getByText('Failed', { exact: true }).first()).toBeVisible();
       await expect(page.getByText('Category: Schema violation')).toBeVisible();
       await expect(page.getByText(/body breaks ErrorResponse/).first()).toBeVisible();
       await page.getByText('schema violations', { exact: true }).first().click();
       await expect(page.getByText('"/error/code"').first(), 'the violation, with its pointer').toBeVisible();
-      await page.getByText(/^PUT storageconnections\//).first().click();
+      await page
+        .getByText(/^PUT storageconnections\//)
+        .first()
+        .click();
       await page.getByText('response 404', { exact: true }).first().click();
       await expect(page.getByText('"status": 404').first(), 'the attached response').toBeVisible();
       await expect(page.getByText('"authorization": "Bearer <redacted>"').first()).toHaveCount(0);

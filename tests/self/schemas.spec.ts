@@ -32,10 +32,35 @@ const response422 = example('ErrorResponse.422.json');
 
 test.describe('what the document leaves open is tolerated', () => {
   const tolerated: [string, ModelName, unknown][] = [
-    ['a connection that never ran (no lastRun)', 'StorageConnectionResponse', (() => { const v = clone(response200); delete v.connection._links.lastRun; return v; })()],
-    ['extra properties from public clients (error, _links.project)', 'StorageConnectionResponse', (() => { const v = clone(response200); v.connection.error = { errorKey: 'k', description: 'd' }; v.connection._links.project = { href: 'https://api.bentley.com/projects/1' }; return v; })()],
-    ['an error detail with a null target', 'ErrorResponse', { error: { code: 'InvalidStorageConnectionRequest', message: 'm', details: [{ code: 'InvalidValue', message: 'm', target: null }] } }],
-    ['an error with a top-level target', 'ErrorResponse', { error: { code: 'InvalidStorageConnectionRequest', message: 'm', target: 'displayName' } }],
+    [
+      'a connection that never ran (no lastRun)',
+      'StorageConnectionResponse',
+      (() => {
+        const v = clone(response200);
+        delete v.connection._links.lastRun;
+        return v;
+      })(),
+    ],
+    [
+      'extra properties from public clients (error, _links.project)',
+      'StorageConnectionResponse',
+      (() => {
+        const v = clone(response200);
+        v.connection.error = { errorKey: 'k', description: 'd' };
+        v.connection._links.project = { href: 'https://api.bentley.com/projects/1' };
+        return v;
+      })(),
+    ],
+    [
+      'an error detail with a null target',
+      'ErrorResponse',
+      { error: { code: 'InvalidStorageConnectionRequest', message: 'm', details: [{ code: 'InvalidValue', message: 'm', target: null }] } },
+    ],
+    [
+      'an error with a top-level target',
+      'ErrorResponse',
+      { error: { code: 'InvalidStorageConnectionRequest', message: 'm', target: 'displayName' } },
+    ],
     ['an update with one field', 'StorageConnectionUpdate', { displayName: 'x' }],
   ];
   for (const [name, model, value] of tolerated) {
@@ -47,13 +72,28 @@ test.describe('contract breaks are caught, each with its pointer', () => {
   // The mutations poke into an example of arbitrary shape.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const breaks: [string, ModelName, (value: any) => void, string][] = [
-    ['a lower-case authenticationType', 'StorageConnectionResponse', v => (v.connection.authenticationType = 'user'), '/connection/authenticationType'],
+    [
+      'a lower-case authenticationType',
+      'StorageConnectionResponse',
+      v => (v.connection.authenticationType = 'user'),
+      '/connection/authenticationType',
+    ],
     ['an iModelId that is not a UUID', 'StorageConnectionResponse', v => (v.connection.iModelId = 'imodel-1'), '/connection/iModelId'],
     ['an iTwinId that is not a UUID', 'StorageConnectionResponse', v => (v.connection.iTwinId = 42), '/connection/iTwinId'],
     ['a numeric id', 'StorageConnectionResponse', v => (v.connection.id = 1), '/connection/id'],
     ['a null displayName', 'StorageConnectionResponse', v => (v.connection.displayName = null), '/connection/displayName'],
-    ['an href that is not a URI', 'StorageConnectionResponse', v => (v.connection._links.iModel.href = 'not a uri'), '/connection/_links/iModel/href'],
-    ['a link that is a string', 'StorageConnectionResponse', v => (v.connection._links.lastRun = 'https://x/y'), '/connection/_links/lastRun'],
+    [
+      'an href that is not a URI',
+      'StorageConnectionResponse',
+      v => (v.connection._links.iModel.href = 'not a uri'),
+      '/connection/_links/iModel/href',
+    ],
+    [
+      'a link that is a string',
+      'StorageConnectionResponse',
+      v => (v.connection._links.lastRun = 'https://x/y'),
+      '/connection/_links/lastRun',
+    ],
     ['a connection that is an array', 'StorageConnectionResponse', v => (v.connection = [v.connection]), '/connection'],
     ['a numeric error code', 'ErrorResponse', v => (v.error.code = 422), '/error/code'],
     ['details that are an object', 'ErrorResponse', v => (v.error.details = v.error.details[0]), '/error/details'],
@@ -68,7 +108,11 @@ test.describe('contract breaks are caught, each with its pointer', () => {
   }
 
   test('an invalid update body is caught', () => {
-    expect(violationsOf('StorageConnectionUpdate', { authenticationType: 'Admin', displayName: 3 }).map(v => v.pointer).sort()).toEqual(['/authenticationType', '/displayName']);
+    expect(
+      violationsOf('StorageConnectionUpdate', { authenticationType: 'Admin', displayName: 3 })
+        .map(v => v.pointer)
+        .sort(),
+    ).toEqual(['/authenticationType', '/displayName']);
   });
 });
 
@@ -78,13 +122,23 @@ test('toMatchSchema lists every violation with pointer and value, and is honest 
   copy.connection.authenticationType = 'user';
   const broken: unknown = copy;
   const valid: unknown = response200;
-  const failure = await expect(broken).toMatchSchema('StorageConnectionResponse').then(() => undefined, (error: Error) => error.message);
+  const failure = await expect(broken)
+    .toMatchSchema('StorageConnectionResponse')
+    .then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
   expect(failure).toContain('2 violation(s)');
   expect(failure).toContain('"/connection/iModelId"');
   expect(failure).toContain('"imodel-1"');
   expect(failure).toContain('"/connection/authenticationType"');
   await expect(broken).not.toMatchSchema('StorageConnectionResponse');
   await expect(valid).toMatchSchema('StorageConnectionResponse');
-  const notFailure = await expect(valid).not.toMatchSchema('StorageConnectionResponse').then(() => undefined, (error: Error) => error.message);
+  const notFailure = await expect(valid)
+    .not.toMatchSchema('StorageConnectionResponse')
+    .then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
   expect(notFailure).toContain('but it validates');
 });

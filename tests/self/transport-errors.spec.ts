@@ -32,7 +32,9 @@ test('a dropped connection fails its check without leaking the token, and the co
     const original = mock.connection();
     const reportsDir = test.info().outputPath('reports');
     const run = await runConformance({
-      reportsDir, reporters: 'configured', args: ['--grep', 'a rename echoes'],
+      reportsDir,
+      reporters: 'configured',
+      args: ['--grep', 'a rename echoes'],
       env: { API_BASE_URL: proxy.url, API_ACCESS_TOKEN: TOKEN, STORAGE_CONNECTION_ID: mock.connectionId },
     });
     expect(run.exitCode).toBe(1);

@@ -48,7 +48,10 @@ test('the linter finds no problem in the workflow', () => {
 });
 
 test('the linter catches a broken workflow (so a pass means something)', () => {
-  const broken = TEXT.replace('runs-on: ubuntu-latest', 'runs_on: ubuntu-latest').replace('cancel-in-progress: false', 'cancel-in-progress: maybe');
+  const broken = TEXT.replace('runs-on: ubuntu-latest', 'runs_on: ubuntu-latest').replace(
+    'cancel-in-progress: false',
+    'cancel-in-progress: maybe',
+  );
   const paths = validateWorkflow(broken).errors.map(error => ('path' in error ? error.path : ''));
   expect(paths).toEqual(expect.arrayContaining(['/concurrency', expect.stringMatching(/^\/jobs\//)]));
 });
@@ -60,8 +63,10 @@ test('it runs nightly and on demand, never two runs at once', () => {
   expect(workflow.concurrency?.['cancel-in-progress'], 'a run is never cut off halfway').toBe(false);
 });
 
-test('secrets come only from the repository\'s secrets, as environment of the shards', () => {
-  const code = TEXT.split('\n').filter(line => !/^\s*#/.test(line)).join('\n');
+test("secrets come only from the repository's secrets, as environment of the shards", () => {
+  const code = TEXT.split('\n')
+    .filter(line => !/^\s*#/.test(line))
+    .join('\n');
   expect(code.replace(/\$\{\{ secrets\.[A-Z][A-Z0-9_]* \}\}/g, ''), 'secrets only as ${{ secrets.NAME }}').not.toMatch(/secrets/i);
   expect(shardJob, 'a job with a shard matrix').toBeDefined();
   for (const name of SECRETS) expect(shardJob!.env?.[name]).toBe(`\${{ secrets.${name} }}`);
@@ -78,7 +83,11 @@ test('the shards add up: 1..N, each runs its own share, each uploads its own art
   expect(shards.length).toBeGreaterThan(1);
   expect(shards).toEqual(shards.map((_, index) => index + 1));
   const command = runs(shardJob!);
-  expect(command).toMatch(new RegExp(`npx playwright test --shard=\\$\\{\\{ matrix\\.shard \\}\\}/(\\$\\{\\{ strategy\\.job-total \\}\\}|${shards.length})(\\s|$)`));
+  expect(command).toMatch(
+    new RegExp(
+      `npx playwright test --shard=\\$\\{\\{ matrix\\.shard \\}\\}/(\\$\\{\\{ strategy\\.job-total \\}\\}|${shards.length})(\\s|$)`,
+    ),
+  );
   // The blob reporter: given on the command line, or added by playwright.config.ts when
   // PLAYWRIGHT_BLOB_OUTPUT_DIR is set (then the configured reporters, Allure's included, all run).
   if (!/--reporter=\S*\bblob\b/.test(command)) {
@@ -92,19 +101,23 @@ test('the shards add up: 1..N, each runs its own share, each uploads its own art
     const upload = uploads.find(u => u.path === expected);
     expect(upload, `${expected} is uploaded`).toBeDefined();
     expect(upload!.name).toContain('${{ matrix.shard }}');
-    const download = downloads.find(d => shards.every(shard => globMatches(String(d.pattern), String(upload!.name).replace('${{ matrix.shard }}', String(shard)))));
+    const download = downloads.find(d =>
+      shards.every(shard => globMatches(String(d.pattern), String(upload!.name).replace('${{ matrix.shard }}', String(shard)))),
+    );
     expect(download, `the merge job downloads every shard's ${expected}`).toMatchObject({ 'merge-multiple': true });
   }
   expect([].concat(mergeJob!.needs as never)).toContain(jobs.find(([, job]) => job === shardJob)![0]);
   expect(mergeJob!.if, 'the reports are merged also when shards fail').toMatch(/!cancelled\(\)|always\(\)/);
 });
 
-test('the merge job publishes one Playwright report and one Allure report with last night\'s history', () => {
+test("the merge job publishes one Playwright report and one Allure report with last night's history", () => {
   const script = runs(mergeJob!);
   expect(script).toMatch(/npx playwright merge-reports --reporter html \.\/all-blob-reports/);
   expect(script).toMatch(/npx allure generate reports\/allure-results/);
   const order = mergeJob!.steps.map(step => step.uses?.split('@')[0] ?? step.run?.split(' ').slice(0, 3).join(' '));
-  const restore = order.indexOf('actions/cache/restore'), generate = order.indexOf('npx allure generate'), save = order.indexOf('actions/cache/save');
+  const restore = order.indexOf('actions/cache/restore'),
+    generate = order.indexOf('npx allure generate'),
+    save = order.indexOf('actions/cache/save');
   expect(restore, 'history restored, then the report generated, then history saved').toBeGreaterThanOrEqual(0);
   expect([restore < generate, generate < save]).toEqual([true, true]);
   const history = steps(mergeJob!, 'actions/cache/restore')[0]!.with!;
@@ -124,6 +137,9 @@ test('every job installs with npm ci on Node 20 and every action is pinned to a 
 
 /** GitHub's artifact patterns: `*` matches any run of characters. */
 function globMatches(pattern: string, name: string): boolean {
-  const source = pattern.split('*').map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const source = pattern
+    .split('*')
+    .map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${source}$`).test(name);
 }

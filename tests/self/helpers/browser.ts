@@ -11,7 +11,10 @@ export const OVERRIDE_VAR = 'CONFORMANCE_BROWSER';
 export const INSTALL_STEP = 'npx playwright install chromium';
 export const NOT_FOUND = `No Chromium-based browser found for the report check: run "${INSTALL_STEP}" (or install Google Chrome, or set ${OVERRIDE_VAR} to a browser executable).`;
 
-export interface FoundBrowser { executablePath: string; source: string }
+export interface FoundBrowser {
+  executablePath: string;
+  source: string;
+}
 export interface FindBrowserOptions {
   env?: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
@@ -49,10 +52,17 @@ function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
 export function systemCandidates(platform: NodeJS.Platform, env: NodeJS.ProcessEnv): Candidate[] {
   if (platform === 'darwin') {
     const app = (name: string, source: string): Candidate => [`/Applications/${name}.app/Contents/MacOS/${name}`, source];
-    return [app('Google Chrome', 'system Chrome'), app('Google Chrome Beta', 'system Chrome'), app('Chromium', 'system Chromium'), app('Microsoft Edge', 'system Edge')];
+    return [
+      app('Google Chrome', 'system Chrome'),
+      app('Google Chrome Beta', 'system Chrome'),
+      app('Chromium', 'system Chromium'),
+      app('Microsoft Edge', 'system Edge'),
+    ];
   }
   if (platform === 'win32') {
-    const roots = ['PROGRAMFILES', 'PROGRAMFILES(X86)', 'LOCALAPPDATA'].map(name => envValue(env, name)).filter((root): root is string => !!root);
+    const roots = ['PROGRAMFILES', 'PROGRAMFILES(X86)', 'LOCALAPPDATA']
+      .map(name => envValue(env, name))
+      .filter((root): root is string => !!root);
     const under = (rel: string, source: string): Candidate[] => roots.map(root => [path.win32.join(root, rel), source]);
     return [
       ...under('Google\\Chrome\\Application\\chrome.exe', 'system Chrome'),
@@ -60,8 +70,15 @@ export function systemCandidates(platform: NodeJS.Platform, env: NodeJS.ProcessE
       ...under('Microsoft\\Edge\\Application\\msedge.exe', 'system Edge'),
     ];
   }
-  const onPath = (envValue(env, 'PATH') ?? '').split(path.posix.delimiter).filter(dir => dir !== '')
-    .flatMap(dir => ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'].map((name): Candidate => [path.posix.join(dir, name), 'PATH']));
+  const onPath = (envValue(env, 'PATH') ?? '')
+    .split(path.posix.delimiter)
+    .filter(dir => dir !== '')
+    .flatMap(dir =>
+      ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'].map((name): Candidate => [
+        path.posix.join(dir, name),
+        'PATH',
+      ]),
+    );
   return [
     ['/usr/bin/google-chrome', 'system Chrome'],
     ['/usr/bin/google-chrome-stable', 'system Chrome'],
@@ -80,10 +97,15 @@ export function findBrowser(options: FindBrowserOptions = {}): FoundBrowser {
   const override = envValue(env, OVERRIDE_VAR);
   if (override !== undefined) {
     if (exists(override)) return { executablePath: override, source: OVERRIDE_VAR };
-    throw new Error(`${OVERRIDE_VAR} is set to ${JSON.stringify(override)}, but no browser executable is there: fix the path or unset ${OVERRIDE_VAR}.`);
+    throw new Error(
+      `${OVERRIDE_VAR} is set to ${JSON.stringify(override)}, but no browser executable is there: fix the path or unset ${OVERRIDE_VAR}.`,
+    );
   }
   const playwright = playwrightPath();
-  const candidates: Candidate[] = [...(playwright ? [[playwright, "Playwright's Chromium"] as Candidate] : []), ...systemCandidates(platform, env)];
+  const candidates: Candidate[] = [
+    ...(playwright ? [[playwright, "Playwright's Chromium"] as Candidate] : []),
+    ...systemCandidates(platform, env),
+  ];
   const found = candidates.find(([file]) => exists(file));
   if (!found) throw new Error(NOT_FOUND);
   return { executablePath: found[0], source: found[1] };
@@ -93,6 +115,14 @@ export async function launchChromium(): Promise<Browser> {
   const { executablePath } = findBrowser();
   return chromium.launch({
     executablePath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
