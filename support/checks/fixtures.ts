@@ -2,13 +2,14 @@
 //   target       (worker) what the run is pointed at and the connection's original state
 //   client       (worker) the plain client of the operation, with the run's token and budget
 //   profileSkips (test, automatic) skips what a stand-in target (TARGET_PROFILE) cannot satisfy, with the reason
-//   allureLabels (test, automatic) epic, feature, story, response path, severity, documentation link
+//   allureLabels (test, automatic) epic, feature, story, response path, severity, documentation link;
+//                after a failure, its kind (the Allure category)
 //   api          (test) the client with report steps around each request; after the test it restores
 //                the connection if the test may have changed it, so every test starts from the original state
 import { test as base } from '@playwright/test';
 import { clientFor } from '../client/for-target';
 import type { StorageConnectionsClient } from '../client/client';
-import { labelTest } from '../report/allure-labels';
+import { labelOutcome, labelTest } from '../report/allure-labels';
 import { PROFILES, preferFor, skipReasonFor } from '../run/profiles';
 import { publishedTarget, type Target } from '../run/target';
 import { recordingHooks } from './recorder';
@@ -44,6 +45,7 @@ export const test = base.extend<
     async ({}, use, testInfo) => {
       await labelTest(testInfo);
       await use();
+      await labelOutcome(testInfo);
     },
     { auto: true },
   ],

@@ -6,6 +6,7 @@ import type { ApiResponse } from '../client/http';
 import { DEFAULT_THROTTLE_POLICY, retryAfterSeconds } from '../client/throttle';
 import { DOCUMENTED_RESPONSES } from '../contract/operation';
 import { formatViolations, violationsOf, type ModelName, type Violation } from '../contract/schemas';
+import { noteFailureKind, type FailureKind } from '../report/failure-kind';
 import { redactText, redactValue } from '../report/redact';
 
 const JSON_CONTENT_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
@@ -39,6 +40,14 @@ function checkResponse(response: ApiResponse, statuses: readonly number[]): { pr
   return { problems, violations };
 }
 
+/** What a response that is not the documented one broke first, for the report's categories. */
+function failureKind(response: ApiResponse, statuses: readonly number[]): FailureKind {
+  if (response.status >= 500) return 'Server error (5xx)';
+  if (!statuses.includes(response.status) || !(response.status in DOCUMENTED_RESPONSES)) return 'Unexpected status';
+  if (response.status === 429 && retryAfterSeconds(response) === undefined) return 'Throttling';
+  return 'Body breaks its schema or media type';
+}
+
 /** Failure messages quote what the server sent, which could echo the run's token. */
 const redactSecrets = (text: string) => redactText(text);
 
@@ -58,6 +67,7 @@ export const expect = base.extend({
     const statuses = typeof expected === 'number' ? [expected] : expected;
     const { problems, violations } = checkResponse(received, statuses);
     const pass = problems.length === 0;
+    if (!pass && !this.isNot) noteFailureKind(test.info(), failureKind(received, statuses));
     if (violations.length && !this.isNot) await attachViolations(violations, received.json);
     const where = `${received.method} ${received.url}`;
     return {
@@ -79,7 +89,10 @@ export const expect = base.extend({
     const value = isApiResponse(received) ? received.json : received;
     const violations = violationsOf(model, value);
     const pass = violations.length === 0;
-    if (!pass && !this.isNot) await attachViolations(violations, value);
+    if (!pass && !this.isNot) {
+      noteFailureKind(test.info(), 'Body breaks its schema or media type');
+      await attachViolations(violations, value);
+    }
     return {
       name: 'toMatchSchema',
       pass,

@@ -4,6 +4,7 @@
 import { test, type TestInfo } from '@playwright/test';
 import type { ClientHooks, Exchange } from '../client/client';
 import { parseJson } from '../client/http';
+import { noteFailureKind } from '../report/failure-kind';
 import { redactHeaders, redactText, redactValue } from '../report/redact';
 import { expect } from './matchers';
 
@@ -42,6 +43,7 @@ export function recordingHooks(testInfo: TestInfo, observe: (exchange: Exchange)
     around: (title, send) => test.step(title, send, { box: true }),
     exchange: async exchange => {
       observe(exchange);
+      if (exchange.response.status === 0) noteFailureKind(testInfo, 'Transport failure');
       await attachExchange(testInfo, exchange);
     },
     wait: async (seconds, throttled) => {

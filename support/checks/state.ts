@@ -3,8 +3,19 @@
 import { test } from '@playwright/test';
 import type { ApiResponse, Exchange, StorageConnectionsClient } from '../client/client';
 import { connectionIn, mutableState, identityOf, sameState, writeBackBody, type Connection } from '../contract/connection';
+import { noteFailureKind } from '../report/failure-kind';
 import type { Target } from '../run/target';
 import { expect } from './matchers';
+
+/** Runs assertions about the stored state; a failure among them is filed as state not preserved. */
+export async function aboutState<T>(assertions: () => T | Promise<T>): Promise<T> {
+  try {
+    return await assertions();
+  } catch (error) {
+    noteFailureKind(test.info(), 'State not preserved');
+    throw error;
+  }
+}
 
 export const connectionOf = (response: ApiResponse): Connection => connectionIn(response.json);
 
@@ -21,10 +32,12 @@ export async function expectUnchanged(api: StorageConnectionsClient, target: Tar
     `the connection is unchanged: ${why}`,
     async () => {
       const connection = await readBack(api, target);
-      expect(identityOf(connection), `the connection is unchanged ${why}: its identity`).toEqual(identityOf(target.original));
-      expect(mutableState(connection), `the connection is unchanged ${why}: displayName and authenticationType`).toEqual(
-        mutableState(target.original),
-      );
+      await aboutState(() => {
+        expect(identityOf(connection), `the connection is unchanged ${why}: its identity`).toEqual(identityOf(target.original));
+        expect(mutableState(connection), `the connection is unchanged ${why}: displayName and authenticationType`).toEqual(
+          mutableState(target.original),
+        );
+      });
     },
     { box: true },
   );
@@ -58,6 +71,8 @@ export class StateTracker {
 /** Puts the original displayName and authenticationType back and checks the echo. */
 export async function restoreOriginal(api: StorageConnectionsClient, target: Target): Promise<void> {
   const response = await api.update(target.connectionId, writeBackBody(target.original), { outsideBudget: true });
-  expect(response.status, 'restoring the connection to its original state').toBe(200);
-  expect(mutableState(connectionOf(response)), 'the restored connection').toEqual(mutableState(target.original));
+  await aboutState(() => {
+    expect(response.status, 'restoring the connection to its original state').toBe(200);
+    expect(mutableState(connectionOf(response)), 'the restored connection').toEqual(mutableState(target.original));
+  });
 }

@@ -5,6 +5,7 @@ import * as allure from 'allure-js-commons';
 import type { TestInfo } from '@playwright/test';
 import { DOCUMENTATION_URL } from '../contract/operation';
 import { isCritical, pathTagOf, RESPONSE_PATHS } from '../checks/tags';
+import { FAILURE_KIND_LABEL, failureKindOf } from './failure-kind';
 
 export async function labelTest(testInfo: Pick<TestInfo, 'tags'>): Promise<void> {
   const path = pathTagOf(testInfo.tags);
@@ -18,4 +19,10 @@ export async function labelTest(testInfo: Pick<TestInfo, 'tags'>): Promise<void>
     { name: 'severity', value: isCritical(testInfo.tags) ? 'critical' : 'normal' },
   );
   await allure.link(DOCUMENTATION_URL, 'Update StorageConnection (API documentation)');
+}
+
+/** After a check: a failure is labelled with its kind, the Allure category it is filed under. */
+export async function labelOutcome(testInfo: Pick<TestInfo, 'tags' | 'annotations' | 'status' | 'expectedStatus'>): Promise<void> {
+  if (testInfo.status === testInfo.expectedStatus || testInfo.status === 'skipped') return;
+  await allure.label(FAILURE_KIND_LABEL, failureKindOf(testInfo));
 }

@@ -2,7 +2,7 @@
 // The echo must be the connection at the path (same id, same iModel and iTwin, consistent links),
 // a field left out keeps its value, and sending the same update twice gives the same representation.
 import { test, expect } from '../../support/checks/fixtures';
-import { connectionOf, readBack } from '../../support/checks/state';
+import { aboutState, connectionOf, readBack } from '../../support/checks/state';
 import { tags } from '../../support/checks/tags';
 import type { ApiResponse } from '../../support/client/client';
 import { identityOf, linkProblems, otherAuthenticationType, type Connection } from '../../support/contract/connection';
@@ -38,10 +38,14 @@ async function expectPersisted(
   expected: Pick<Connection, 'displayName' | 'authenticationType'>,
 ) {
   const stored = await readBack(api, target);
-  expect({ displayName: stored.displayName, authenticationType: stored.authenticationType }, 'the connection read back').toEqual(expected);
-  expect(identityOf(stored), 'the connection read back keeps its identity').toEqual({
-    ...identityOf(target.original),
-    id: target.connectionId,
+  await aboutState(() => {
+    expect({ displayName: stored.displayName, authenticationType: stored.authenticationType }, 'the connection read back').toEqual(
+      expected,
+    );
+    expect(identityOf(stored), 'the connection read back keeps its identity').toEqual({
+      ...identityOf(target.original),
+      id: target.connectionId,
+    });
   });
 }
 

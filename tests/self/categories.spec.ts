@@ -1,33 +1,39 @@
-// The Allure categories sort failures by cause from their messages: each kind of failure the suite
-// produces lands in its own category, whatever port or id its URL happens to contain.
+// Failures are filed by what the failing assertion declared it checks, never by a regex over a
+// message: each kind lands in the Allure category of that name (matched by Allure's own matcher on
+// the label the fixtures set), a failure no assertion classified falls back to its response path,
+// and whatever is left is "Unclassified failure", never Allure's default "Product errors".
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { matchCategory, normalizeCategoriesConfig, type CategoriesConfig } from '@allurereport/core-api';
 import { test, expect } from './fixtures';
+import { FAILURE_KIND_LABEL, FAILURE_KINDS, failureKindOf, noteFailureKind } from '../../support/report/failure-kind';
+import { RESPONSE_PATHS } from '../../support/checks/tags';
 import { PROJECT_ROOT } from '../../support/run/paths';
 
-interface Category {
-  name: string;
-  matchers: { message: RegExp }[];
+async function categoryOf(labels: { name: string; value: string }[], status: 'failed' | 'broken' = 'failed'): Promise<string | undefined> {
+  const config = (await import(pathToFileURL(path.join(PROJECT_ROOT, 'allurerc.mjs')).href)) as { default: { categories: CategoriesConfig } };
+  return matchCategory(normalizeCategoriesConfig(config.default.categories), { status, labels, flaky: false })?.name;
 }
 
-async function categoryOf(message: string): Promise<string | undefined> {
-  const config = (await import(pathToFileURL(path.join(PROJECT_ROOT, 'allurerc.mjs')).href)) as { default: { categories: Category[] } };
-  return config.default.categories.find(category => category.matchers.some(matcher => matcher.message.test(message)))?.name;
-}
+test('every failure kind is an Allure category of its own, in the declared order', async () => {
+  for (const kind of FAILURE_KINDS) expect(await categoryOf([{ name: FAILURE_KIND_LABEL, value: kind }]), kind).toBe(kind);
+  expect(await categoryOf([{ name: FAILURE_KIND_LABEL, value: 'Server error (5xx)' }], 'broken')).toBe('Server error (5xx)');
+});
 
-const url = 'PUT http://127.0.0.1:50321/synchronization/imodels/storageconnections/a5003Zkeepsrestor429xQ';
-const cases: [string, string][] = [
-  [`${url}\n- status 503 is a server error; the operation must never answer 5xx`, 'Transport or server error'],
-  ['apiRequestContext.fetch: connect ECONNREFUSED 127.0.0.1:4010', 'Transport or server error'],
-  [`${url}\n- body breaks StorageConnectionResponse:\n  at "/connection/iModelId": must match format "uuid"`, 'Schema violation'],
-  ['a 429 must carry retry-after, a whole number of seconds', 'Throttling'],
-  ['the connection is unchanged after requests refused with 422: displayName and authenticationType\nExpected: "x"', 'State not preserved'],
-  ['the connection read back\nExpected: "conformance rename"', 'State not preserved'],
-  [`${url}\n- status 400, expected 422`, 'Unexpected status'],
-];
+test('a failure without a kind is unclassified, not one of Allure\'s defaults', async () => {
+  expect(await categoryOf([])).toBe('Unclassified failure');
+  expect(await categoryOf([{ name: 'tag', value: '401' }])).toBe('Unclassified failure');
+});
 
-for (const [message, expected] of cases) {
-  test(`${expected}: ${message.split('\n').at(-1)!.slice(0, 60)}`, async () => {
-    expect(await categoryOf(message)).toBe(expected);
-  });
-}
+test('the first kind an assertion notes wins; without one, the response path the check declared', () => {
+  const info = { annotations: [] as { type: string; description?: string }[], tags: ['@422', '@refused-unchanged'] };
+  expect(failureKindOf(info)).toBe('Other failures: 422 Unprocessable Entity');
+  noteFailureKind(info, 'Unexpected status');
+  noteFailureKind(info, 'State not preserved');
+  expect(failureKindOf(info)).toBe('Unexpected status');
+  expect(failureKindOf({ annotations: [], tags: [] })).toBe('Unclassified failure');
+});
+
+test('every fallback a check can reach is a declared kind', () => {
+  for (const name of Object.values(RESPONSE_PATHS)) expect(FAILURE_KINDS).toContain(`Other failures: ${name}`);
+});

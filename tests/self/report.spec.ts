@@ -6,19 +6,43 @@ import fs from 'node:fs';
 import { test, expect } from './fixtures';
 import { runConformance, type ConformanceRun } from '../../support/run/child-run';
 import { reportPaths } from '../../support/run/paths';
+import { errorResponse } from '../../mock/operation';
 import { StorageConnectionMock, type Behaviour } from '../../mock/server';
+import { FAILURE_KIND_LABEL } from '../../support/report/failure-kind';
 import { findSecret } from './helpers/find-secret';
 import { launchChromium } from './helpers/browser';
 import { serveFolder } from './helpers/static-server';
 
 const TOKEN = `known-secret-token-${Date.now().toString(36)}-do-not-leak`;
 
-// Breaks one thing only: 404 bodies carry a numeric error.code, a schema violation.
-const numeric404Code: Behaviour = (request, next) => {
+// Breaks four things, each caught by one check whose failure is of another kind: 404 bodies carry a
+// numeric error.code (a schema violation), an accented name gets a 500, an invalid token gets 403
+// (an unexpected status), and "both fields at once" is echoed but never stored (state not preserved).
+const fourFaults: Behaviour = (request, next) => {
+  if (request.method === 'PUT' && request.body.includes('Überprüfung')) return errorResponse(500, 'InternalServerError', 'boom');
+  if (request.headers['authorization']?.startsWith('Bearer conformance-invalid-token')) return errorResponse(403, 'Forbidden', 'no');
+  if (request.method === 'PUT' && request.body.includes('conformance both')) {
+    const before = next({ ...request, method: 'GET' });
+    const echoed = next();
+    next({ ...request, body: JSON.stringify((before.body as { connection: object }).connection) });
+    return echoed;
+  }
   const response = next();
   if (response.status !== 404) return response;
   const body = response.body as { error: Record<string, unknown> };
   return { ...response, body: { error: { ...body.error, code: 404 } } };
+};
+
+/** Every check the faults break, and the category each failure must be filed under. */
+const EXPECTED_KINDS: Record<string, string> = {
+  "an unknown id of the real ids' shape gets 404 StorageConnectionNotFound and creates nothing": 'Body breaks its schema or media type',
+  'a non-ASCII displayName (accented Latin) round-trips exactly': 'Server error (5xx)',
+  'an invalid bearer token gets 401': 'Unexpected status',
+  'both fields at once are both applied': 'State not preserved',
+  // Caught twice: the 403 is also met by the check that every rejected request changes nothing, and
+  // the numeric 404 code by the boundary check of an unknown id with a malformed body.
+  'a rejected request changes nothing': 'Unexpected status',
+  'an unknown id with a malformed body gets 404 or 422': 'Body breaks its schema or media type',
 };
 
 test.describe('reports of a run with a failing check', () => {
@@ -30,7 +54,7 @@ test.describe('reports of a run with a failing check', () => {
   test.beforeAll(async ({}, testInfo) => {
     testInfo.setTimeout(120_000);
     reportsDir = testInfo.outputPath('reports');
-    const mock = await StorageConnectionMock.create({ token: TOKEN, behaviour: numeric404Code });
+    const mock = await StorageConnectionMock.create({ token: TOKEN, behaviour: fourFaults });
     try {
       run = await runConformance({
         reportsDir,
@@ -47,7 +71,25 @@ test.describe('reports of a run with a failing check', () => {
     }
   });
 
-  test('the run fails on the broken 404 body, and the token is in no report, attachment or log', () => {
+  test('each failure is filed under the kind its failing assertion declared, none unclassified', () => {
+    const dir = reportPaths(reportsDir).allureResults;
+    const results = fs
+      .readdirSync(dir)
+      .filter(file => file.endsWith('-result.json'))
+      .map(
+        file =>
+          JSON.parse(fs.readFileSync(`${dir}/${file}`, 'utf8')) as {
+            name: string;
+            status: string;
+            labels: { name: string; value: string }[];
+          },
+      );
+    const failed = results.filter(r => r.status === 'failed' || r.status === 'broken');
+    const kinds = Object.fromEntries(failed.map(r => [r.name, r.labels.find(l => l.name === FAILURE_KIND_LABEL)?.value]));
+    expect(kinds).toEqual(EXPECTED_KINDS);
+  });
+
+  test('the run fails on the broken checks, and the token is in no report, attachment or log', () => {
     expect(run.exitCode, run.output).toBe(1);
     const { findings, filesSearched } = findSecret(reportsDir, TOKEN);
     expect(filesSearched, 'the reports were written').toBeGreaterThan(50);
@@ -69,10 +111,11 @@ test.describe('reports of a run with a failing check', () => {
       await expect(page.getByText('Update StorageConnection conformance').first()).toBeVisible();
       for (const item of ['Target base URL', 'Target kind', 'live target', 'Suite version', 'Git commit', 'Node'])
         await expect(page.getByText(item, { exact: true }).first(), `environment block: ${item}`).toBeVisible();
-      const tree = page.getByText('Update StorageConnection', { exact: true }).first();
-      if (!(await page.getByText('200 OK', { exact: true }).first().isVisible())) await tree.click();
       for (const path of ['200 OK', '401 Unauthorized', '404 Not Found', '422 Unprocessable Entity', '429 Too many requests'])
         await expect(page.getByText(path, { exact: true }).first(), `response path ${path}`).toBeVisible();
+      // One level per meaning: the paths sit at the top of the tree, with no single-child level above or below.
+      await expect(page.getByText(/^response path /)).toHaveCount(0);
+      await expect(page.getByText('Update StorageConnection', { exact: true })).toHaveCount(0);
       await page.screenshot({ path: `${reportPaths().root}/allure-overview.png` });
 
       await page
@@ -80,7 +123,7 @@ test.describe('reports of a run with a failing check', () => {
         .first()
         .click();
       await expect(page.getByText('Failed', { exact: true }).first()).toBeVisible();
-      await expect(page.getByText('Category: Schema violation')).toBeVisible();
+      await expect(page.getByText('Category: Body breaks its schema or media type')).toBeVisible();
       await expect(page.getByText(/body breaks ErrorResponse/).first()).toBeVisible();
       await page.getByText('schema violations', { exact: true }).first().click();
       await expect(page.getByText('"/error/code"').first(), 'the violation, with its pointer').toBeVisible();
