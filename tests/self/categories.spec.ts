@@ -11,7 +11,9 @@ import { RESPONSE_PATHS } from '../../support/checks/tags';
 import { PROJECT_ROOT } from '../../support/run/paths';
 
 async function categoryOf(labels: { name: string; value: string }[], status: 'failed' | 'broken' = 'failed'): Promise<string | undefined> {
-  const config = (await import(pathToFileURL(path.join(PROJECT_ROOT, 'allurerc.mjs')).href)) as { default: { categories: CategoriesConfig } };
+  const config = (await import(pathToFileURL(path.join(PROJECT_ROOT, 'allurerc.mjs')).href)) as {
+    default: { categories: CategoriesConfig };
+  };
   return matchCategory(normalizeCategoriesConfig(config.default.categories), { status, labels, flaky: false })?.name;
 }
 
@@ -20,7 +22,7 @@ test('every failure kind is an Allure category of its own, in the declared order
   expect(await categoryOf([{ name: FAILURE_KIND_LABEL, value: 'Server error (5xx)' }], 'broken')).toBe('Server error (5xx)');
 });
 
-test('a failure without a kind is unclassified, not one of Allure\'s defaults', async () => {
+test("a failure without a kind is unclassified, not one of Allure's defaults", async () => {
   expect(await categoryOf([])).toBe('Unclassified failure');
   expect(await categoryOf([{ name: 'tag', value: '401' }])).toBe('Unclassified failure');
 });
