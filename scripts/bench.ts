@@ -11,7 +11,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { StorageConnectionMock } from '../mock/server';
 import { runConformance } from '../support/run/child-run';
-import { PROJECT_ROOT } from '../support/run/paths';
+import { PROJECT_ROOT, reportPaths } from '../support/run/paths';
+import { generateAllureReport } from './report';
 
 const RUNS = Number(process.env.BENCH_RUNS) || 5;
 const BENCH_DIR = path.join(PROJECT_ROOT, 'reports', 'bench');
@@ -48,11 +49,19 @@ interface SuiteRun {
   probe: number;
 }
 
-async function suiteRun(index: number, reporters: 'json' | 'configured'): Promise<SuiteRun> {
+async function suiteRun(index: number, reporters: 'json' | 'configured' | 'playwright'): Promise<SuiteRun> {
   const result = await runConformance({ reportsDir: path.join(BENCH_DIR, `${reporters}-${index}`), reporters });
   if (result.exitCode !== 0) throw new Error(`the conformance run failed (exit ${result.exitCode}):\n${result.output.slice(-2000)}`);
   const probe = result.tests.flatMap(t => t.annotations).find(a => a.type === 'probe')?.description;
   return { ms: result.wallMs, total: result.mockRequests ?? NaN, probe: probe ? Number(/^(\d+)/.exec(probe)?.[1]) : NaN };
+}
+
+/** allure generate alone, on the results of that round's playwright run. */
+async function allureRun(index: number): Promise<number> {
+  const reports = reportPaths(path.join(BENCH_DIR, `playwright-${index}`));
+  const started = Date.now();
+  if (!generateAllureReport(reports)) throw new Error('allure generate failed');
+  return Date.now() - started;
 }
 
 /** One round of load from a second process: this same file, started with --load. */
@@ -113,12 +122,19 @@ async function main(): Promise<void> {
   const floor: number[] = [];
   const suite: SuiteRun[] = [];
   const npm: SuiteRun[] = [];
+  const reporters: SuiteRun[] = [];
+  const allure: number[] = [];
   // Interleaved, so a burst of load elsewhere on the machine spreads over all three.
   for (let index = 0; index < RUNS; index++) {
     floor.push(await floorRun(index));
     suite.push(await suiteRun(index, 'json'));
     npm.push(await suiteRun(index, 'configured'));
-    console.log(`  round ${index + 1}: floor ${floor.at(-1)} ms, suite ${suite.at(-1)!.ms} ms, npm run conformance ${npm.at(-1)!.ms} ms`);
+    reporters.push(await suiteRun(index, 'playwright'));
+    allure.push(await allureRun(index));
+    console.log(
+      `  round ${index + 1}: floor ${floor.at(-1)} ms, suite ${suite.at(-1)!.ms} ms, with reporters ${reporters.at(-1)!.ms} ms, ` +
+        `allure generate ${allure.at(-1)} ms, npm run conformance ${npm.at(-1)!.ms} ms`,
+    );
   }
 
   const mock = await StorageConnectionMock.create({ rateLimit: { limit: 1e9, windowSeconds: 1 } });
@@ -132,6 +148,8 @@ async function main(): Promise<void> {
   const floorMs = median(floor);
   const suiteMs = median(suite.map(r => r.ms));
   const npmMs = median(npm.map(r => r.ms));
+  const reportersMs = median(reporters.map(r => r.ms));
+  const allureMs = median(allure);
   const total = median(suite.map(r => r.total));
   const probe = median(suite.map(r => r.probe));
   const rps = median(rounds.map(r => r.rps));
@@ -141,6 +159,13 @@ async function main(): Promise<void> {
     ['ratio suite / floor', `${(suiteMs / floorMs).toFixed(2)}`],
     ['npm run conformance (+ JUnit, HTML, Allure report)', `${(npmMs / 1000).toFixed(2)} s`],
     ['ratio npm run conformance / floor', `${(npmMs / floorMs).toFixed(2)}`],
+    ['  of which: the checks (suite - floor)', `${((suiteMs - floorMs) / 1000).toFixed(2)} s`],
+    [
+      '  of which: JUnit, HTML and Allure results reporters (playwright test, configured - suite)',
+      `${((reportersMs - suiteMs) / 1000).toFixed(2)} s`,
+    ],
+    ['  of which: allure generate (the HTML report from the results)', `${(allureMs / 1000).toFixed(2)} s`],
+    ['  of which: npm and tsx around it (the rest)', `${((npmMs - reportersMs - allureMs) / 1000).toFixed(2)} s`],
     ['requests per run: total (mock count)', `${total}`],
     ['requests per run: 429 probe', `${probe}`],
     ['requests per run: everything else', `${total - probe}`],

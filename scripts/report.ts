@@ -18,6 +18,8 @@ export function generateAllureReport(reports = reportPaths()): boolean {
   fs.rmSync(reports.allureReport, { recursive: true, force: true });
   const allure = spawnSync(process.execPath, [ALLURE_CLI, 'generate', reports.allureResults], {
     cwd: PROJECT_ROOT,
+    // allurerc.mjs places the report (and the history) beside these results.
+    env: { ...process.env, CONFORMANCE_REPORTS_DIR: reports.root },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   if (allure.status !== 0) {

@@ -40,8 +40,12 @@ export interface RunOptions {
    * caps it, since the first failures are enough to show which checks caught the fault.
    */
   maxFailures?: number;
-  /** 'json' (fast, the default) or 'configured' (the reporters of playwright.config.ts, via npm run conformance). */
-  reporters?: 'json' | 'configured';
+  /**
+   * 'json' (fast, the default), 'configured' (the reporters of playwright.config.ts, via npm run
+   * conformance, which also generates the Allure report) or 'playwright' (those reporters, the
+   * Playwright CLI alone: no npm, no Allure generation; the benchmark's breakdown).
+   */
+  reporters?: 'json' | 'configured' | 'playwright';
 }
 
 const PLAYWRIGHT_CLI = require.resolve('@playwright/test/cli');
@@ -92,9 +96,11 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRu
   const jsonFile = path.join(reports.root, 'results.json');
   const json = (options.reporters ?? 'json') === 'json';
   const args = [...(options.maxFailures ? [`--max-failures=${options.maxFailures}`] : []), ...(options.args ?? [])];
-  const command = json
-    ? [process.execPath, PLAYWRIGHT_CLI, 'test', '--reporter=json', ...args]
-    : ['npm', 'run', '--silent', 'conformance', '--', ...args];
+  const command = {
+    json: [process.execPath, PLAYWRIGHT_CLI, 'test', '--reporter=json', ...args],
+    playwright: [process.execPath, PLAYWRIGHT_CLI, 'test', ...args],
+    configured: ['npm', 'run', '--silent', 'conformance', '--', ...args],
+  }[options.reporters ?? 'json'];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...Object.fromEntries(CONFIG_VARIABLES.map(name => [name, ''])),
