@@ -13,7 +13,8 @@ export interface TestVerdict {
   status: 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
   /** The tags the check declared (checks/tags.ts). */
   tags: string[];
-  errors: string[];
+  /** The result's errors, colour codes removed, each with where it was raised when known. */
+  errors: { message: string; file?: string; line?: number }[];
   annotations: { type: string; description?: string }[];
 }
 
@@ -58,7 +59,7 @@ interface JsonSuite {
     tests: {
       status: string;
       annotations: TestVerdict['annotations'];
-      results: { status: TestVerdict['status']; errors?: { message?: string }[] }[];
+      results: { status: TestVerdict['status']; errors?: { message?: string; location?: { file: string; line: number } }[] }[];
     }[];
   }[];
   suites?: JsonSuite[];
@@ -74,7 +75,11 @@ function collect(suite: JsonSuite, prefix: string[], into: TestVerdict[]): void 
         status: result?.status ?? 'skipped',
         // The JSON reporter strips the '@' of each tag; put it back, as the checks declared them.
         tags: (spec.tags ?? []).map(tag => `@${tag}`),
-        errors: (result?.errors ?? []).map(error => error.message ?? ''),
+        errors: (result?.errors ?? []).map(error => ({
+          message: (error.message ?? '').replace(/\u001b\[[0-9;]*m/g, ''),
+          file: error.location?.file,
+          line: error.location?.line,
+        })),
         annotations: test.annotations,
       });
     }

@@ -1,12 +1,14 @@
 // The kill matrix: the conformance suite run against the mock in every fault and every variant of
 // mock/behaviours.ts. A fault counts as detected only when a check carrying one of the tags the fault
-// names (its caughtBy) failed, not merely when something went red; a variant must pass. The matrix is
-// a Markdown table anyone can re-run: reports/kill-matrix.md.
+// names (its caughtBy) failed on an assertion of its own (an expect in tests/conformance/, not a
+// timeout, an interruption, a crash or a teardown error), not merely when something went red. A
+// variant passes only when every check ran and passed. The matrix is a Markdown table anyone can
+// re-run: reports/kill-matrix.md, naming the assertion that caught each fault.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BEHAVIOURS, type NamedBehaviour } from '../../mock/behaviours';
-import { runConformance, type ConformanceRun } from '../../support/run/child-run';
+import { runConformance, type ConformanceRun, type TestVerdict } from '../../support/run/child-run';
 import { PROJECT_ROOT } from '../../support/run/paths';
 
 /**
@@ -22,7 +24,9 @@ export interface MatrixRow {
   path?: number;
   description: string;
   expected: 'detected' | 'passes';
-  observed: 'detected' | 'failed, no related check' | 'not detected' | 'passes' | 'false alarm' | 'no result';
+  observed: 'detected' | 'failed, no related assertion' | 'not detected' | 'passes' | 'false alarm' | 'skipped checks' | 'no result';
+  /** For a detected fault: the assertion that caught it. */
+  assertion?: string;
   ok: boolean;
   failing: string[];
   skipped: string[];
@@ -31,8 +35,24 @@ export interface MatrixRow {
   wallMs: number;
 }
 
-const failed = (run: ConformanceRun) =>
-  run.tests.filter(t => t.status === 'failed' || t.status === 'timedOut' || t.status === 'interrupted');
+const failed = (run: ConformanceRun) => run.tests.filter(t => t.status !== 'passed' && t.status !== 'skipped');
+
+/**
+ * The assertion a check failed on, if its failure is one: an expect() raised in the check's own file
+ * (tests/conformance/), with its message and line. Timeouts, interruptions, crashes and errors of the
+ * fixtures' teardown (restoring the connection) are not assertions of the check.
+ */
+export function failedAssertion(test: TestVerdict): string | undefined {
+  if (test.status !== 'failed') return undefined;
+  for (const error of test.errors) {
+    if (!error.file || !/[\\/]tests[\\/]conformance[\\/]/.test(error.file)) continue;
+    const matcher = /expect\(received\)\.(?:not\.)?(\w+)\(/.exec(error.message)?.[1];
+    if (!matcher) continue;
+    const first = error.message.split('\n')[0]!.replace(/^Error: /, '');
+    return `${first.startsWith('expect(') ? '' : `"${first}": `}${matcher} at ${path.basename(error.file)}:${error.line}`;
+  }
+  return undefined;
+}
 
 export function judge(name: string, behaviour: NamedBehaviour, run: ConformanceRun): MatrixRow {
   const failingTests = failed(run);
@@ -60,13 +80,15 @@ export function judge(name: string, behaviour: NamedBehaviour, run: ConformanceR
     };
   }
   if (behaviour.kind === 'variant') {
-    const passes = run.exitCode === 0 && failing.length === 0;
-    return { ...base, expected: 'passes', observed: passes ? 'passes' : 'false alarm', ok: passes };
+    // A skipped check proved nothing about the variant (a probe that never met a 429, say).
+    const observed = run.exitCode !== 0 || failing.length ? 'false alarm' : skipped.length ? 'skipped checks' : 'passes';
+    return { ...base, expected: 'passes', observed, ok: observed === 'passes' };
   }
   const caughtBy = behaviour.caughtBy ?? [];
-  const related = failingTests.some(t => t.tags.some(tag => caughtBy.includes(tag)));
-  const observed = related ? 'detected' : failing.length ? 'failed, no related check' : 'not detected';
-  return { ...base, expected: 'detected', observed, ok: related };
+  const catching = failingTests.filter(t => t.tags.some(tag => caughtBy.includes(tag)));
+  const assertion = catching.map(failedAssertion).find(found => found !== undefined);
+  const observed = assertion ? 'detected' : failing.length ? 'failed, no related assertion' : 'not detected';
+  return { ...base, expected: 'detected', observed, ok: assertion !== undefined, assertion };
 }
 
 /** Runs every behaviour, `concurrency` conformance runs at a time. */
@@ -105,17 +127,17 @@ export function toMarkdown(rows: MatrixRow[], wallMs: number, concurrency: numbe
     '# Kill matrix',
     '',
     `The conformance suite against the embedded mock in each fault and variant of mock/behaviours.ts (re-run: \`npx playwright test -c tests/self kill-matrix\`).`,
-    `A fault is **detected** when a check carrying one of the tags it names (its caughtBy in mock/faults.ts) failed; fault runs stop after ${MAX_FAILURES} failed check(s), so the column shows the first check(s) that caught each fault.`,
+    `A fault is **detected** when a check carrying one of the tags it names (its caughtBy in mock/faults.ts) failed on an assertion of its own (named in brackets), not on a timeout, an interruption or a teardown error; fault runs stop after ${MAX_FAILURES} failed check(s), so the column shows the first check(s) that caught each fault.`,
     '',
     `- Faults detected: **${faults.filter(row => row.ok).length}/${faults.length}**`,
     `- Variants passing: **${variants.filter(row => row.ok).length}/${variants.length}**`,
     `- Wall time: ${(wallMs / 1000).toFixed(1)} s, ${concurrency} runs at a time on ${os.availableParallelism()} cores`,
     '',
-    '| name | kind | path | expected | observed | failing checks | what it changes |',
+    '| name | kind | path | expected | observed | failing checks (the assertion that caught a fault) | what it changes |',
     '|---|---|---|---|---|---|---|',
     ...rows.map(
       row =>
-        `| ${row.name} | ${row.kind} | ${row.path ?? ''} | ${row.expected} | ${row.ok ? '' : '**'}${row.observed}${row.ok ? '' : '**'}${row.throttleWaits ? ` (${row.throttleWaits} waits on 429)` : ''} | ${cell(row.failing.map(shortTitle).join('; ') || '-')}${row.skipped.length ? ` (skipped: ${cell(row.skipped.map(shortTitle).join('; '))})` : ''} | ${cell(row.description)} |`,
+        `| ${row.name} | ${row.kind} | ${row.path ?? ''} | ${row.expected} | ${row.ok ? '' : '**'}${row.observed}${row.ok ? '' : '**'}${row.throttleWaits ? ` (${row.throttleWaits} waits on 429)` : ''} | ${cell(row.failing.map(shortTitle).join('; ') || '-')}${row.assertion ? ` (${cell(row.assertion)})` : ''}${row.skipped.length ? ` (skipped: ${cell(row.skipped.map(shortTitle).join('; '))})` : ''} | ${cell(row.description)} |`,
     ),
     '',
   ];
