@@ -104,11 +104,11 @@ export const FAULTS: Record<string, Fault> = {
   'ok-name-truncated': {
     path: 200,
     caughtBy: ['@long-name'],
-    description: 'any displayName is accepted and silently cut to 255 characters: a 200 that claims an update it did not make',
+    description: 'a displayName over 200 characters is accepted and silently cut to 200: a 200 that claims an update it did not make',
     behaviour: (request, next) => {
       const body = bodyObject(request);
-      if (!isPut(request) || typeof body?.displayName !== 'string' || body.displayName.length <= 255) return next();
-      return next(withBody(request, { ...body, displayName: body.displayName.slice(0, 255) }));
+      if (!isPut(request) || typeof body?.displayName !== 'string' || body.displayName.length <= 200) return next();
+      return next(withBody(request, { ...body, displayName: body.displayName.slice(0, 200) }));
     },
   },
   'lost-update': {
@@ -378,4 +378,96 @@ export const FAULTS: Record<string, Fault> = {
       return isPut(request) && body && (body.displayName === null || body.authenticationType === null) ? serverError() : next();
     },
   },
+
+  // ---- accepted updates stored otherwise than echoed, or changing what they do not name ----
+  'empty-update-wipes-name': {
+    path: 200,
+    caughtBy: ['@unsent-unchanged'],
+    description: 'an empty update {} is accepted and clears displayName: an update that names nothing must change nothing',
+    behaviour: (request, next, context) => {
+      const body = bodyObject(request);
+      const stored = request.connectionId === undefined ? undefined : context.store.get(request.connectionId);
+      if (!isPut(request) || !body || Object.keys(body).length || !stored || request.headers['authorization'] !== `Bearer ${context.token}`)
+        return next();
+      context.store.put({ ...stored, displayName: '' });
+      return connectionResponse(context.store.get(stored.id)!, context);
+    },
+  },
+  'unknown-property-resets-authtype': {
+    path: 200,
+    caughtBy: ['@unsent-unchanged'],
+    description:
+      'a body with a property the server does not know resets authenticationType to the other value: an update changes only what it names',
+    behaviour: (request, next) => {
+      const body = bodyObject(request);
+      if (!isPut(request) || !body || !Object.keys(body).some(key => !['displayName', 'authenticationType'].includes(key))) return next();
+      return next(withBody(request, { ...body, authenticationType: 'Service' }));
+    },
+  },
+  'stored-markup-escaped': {
+    path: 200,
+    caughtBy: ['@stored-as-echoed'],
+    description: 'a displayName with markup is echoed as sent but stored HTML-escaped: the 200 claims a value the server does not keep',
+    behaviour: storedOtherwise(name =>
+      /[<>&]/.test(name) ? name.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') : name,
+    ),
+  },
+  'stored-long-name-cut': {
+    path: 200,
+    caughtBy: ['@stored-as-echoed'],
+    description:
+      'a displayName over 1000 characters is echoed whole but stored cut to 1000: the 200 claims a value the server does not keep',
+    behaviour: storedOtherwise(name => name.slice(0, 1000)),
+  },
+  'stored-spaces-trimmed': {
+    path: 200,
+    caughtBy: ['@stored-as-echoed'],
+    description:
+      'a displayName with leading or trailing spaces is echoed as sent but stored trimmed: the echo and the stored value disagree',
+    behaviour: storedOtherwise(name => name.trim() || name),
+  },
+
+  // ---- the documented error codes, wherever their case occurs ----
+  '422-null-wrong-code': {
+    path: 422,
+    caughtBy: ['@null-value'],
+    description:
+      'a body with a null value is refused with 422 but code "SomethingElse": the document gives InvalidStorageConnectionRequest',
+    behaviour: onStatus([422], (response, request) =>
+      /:\s*null\b/.test(request.body)
+        ? { ...response, body: { error: { ...(response.body as { error: object }).error, code: 'SomethingElse' } } }
+        : response,
+    ),
+  },
+  '404-malformed-wrong-code': {
+    path: 404,
+    caughtBy: ['@malformed-json'],
+    description: 'an unknown id with a malformed body gets 404 with code "Whatever": the document gives StorageConnectionNotFound',
+    behaviour: onStatus([404], (response, request) =>
+      bodyObject(request) === undefined && isPut(request)
+        ? { ...response, body: { error: { code: 'Whatever', message: 'Not here.' } } }
+        : response,
+    ),
+  },
+  '401-empty-body': {
+    path: 401,
+    caughtBy: ['@header-not-found'],
+    description: 'a request without Authorization gets 401 with an empty object as body: the document gives HeaderNotFound',
+    behaviour: onStatus([401], (response, request) =>
+      request.headers['authorization'] === undefined ? { ...response, body: {} } : response,
+    ),
+  },
 };
+
+/** Echoes an accepted displayName as sent, but stores `store(name)` instead. */
+function storedOtherwise(store: (name: string) => string): Behaviour {
+  return (request, next, context) => {
+    const response = next();
+    const body = bodyObject(request);
+    if (response.status !== 200 || !isPut(request) || typeof body?.displayName !== 'string' || request.connectionId === undefined)
+      return response;
+    const stored = context.store.get(request.connectionId)!;
+    context.store.put({ ...stored, displayName: store(body.displayName) });
+    return response;
+  };
+}

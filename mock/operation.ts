@@ -28,7 +28,6 @@ export interface OperationContext {
 
 export const PATH_PREFIX = `${CONNECTIONS_PATH}/`;
 export const JSON_TYPE = 'application/json; charset=utf-8';
-const MAX_DISPLAY_NAME = 256;
 const VALID_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export interface ErrorDetail {
@@ -70,10 +69,11 @@ export function parseUpdate(body: string): { changes: Partial<StoredConnection> 
   const changes: Partial<StoredConnection> = {};
   if ('displayName' in update) {
     const name = update.displayName;
-    if (typeof name !== 'string' || name.trim() === '' || name.length > MAX_DISPLAY_NAME)
+    // The document sets no maximum length: any name that is not blank is taken.
+    if (typeof name !== 'string' || name.trim() === '')
       details.push({
         code: 'InvalidValue',
-        message: `displayName must be a non-empty string of at most ${MAX_DISPLAY_NAME} characters.`,
+        message: 'displayName must be a string that is not blank.',
         target: 'displayName',
       });
     else changes.displayName = name;

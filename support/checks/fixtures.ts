@@ -13,7 +13,7 @@ import { labelOutcome, labelTest } from '../report/allure-labels';
 import { PROFILES, preferFor, skipReasonFor } from '../run/profiles';
 import { publishedTarget, type Target } from '../run/target';
 import { recordingHooks } from './recorder';
-import { restoreOriginal, StateTracker } from './state';
+import { restoreIfChanged, StateTracker } from './state';
 
 export { expect } from './matchers';
 
@@ -61,7 +61,9 @@ export const test = base.extend<
     const tracker = new StateTracker(target);
     const api = client.withHooks(recordingHooks(testInfo, tracker.observe), rule ? { prefer: rule.prefer } : {});
     await use(api);
-    if (tracker.mayHaveChanged)
-      await base.step('restore the connection to its original state', () => restoreOriginal(api, target), { box: true });
+    if (tracker.state !== 'original')
+      await base.step('restore the connection to its original state if it changed', () => restoreIfChanged(api, target, tracker), {
+        box: true,
+      });
   },
 });

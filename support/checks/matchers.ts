@@ -4,7 +4,7 @@
 import { expect as base, test } from '@playwright/test';
 import type { ApiResponse } from '../client/http';
 import { DEFAULT_THROTTLE_POLICY, retryAfterSeconds } from '../client/throttle';
-import { DOCUMENTED_RESPONSES } from '../contract/operation';
+import { DOCUMENTED_RESPONSES, ERROR_CODES, errorCodeOf, OTHER_RATE_LIMIT_CODES } from '../contract/operation';
 import { formatViolations, violationsOf, type ModelName, type Violation } from '../contract/schemas';
 import { noteFailureKind, type FailureKind } from '../report/failure-kind';
 import { redactText, redactValue } from '../report/redact';
@@ -37,7 +37,34 @@ function checkResponse(response: ApiResponse, statuses: readonly number[]): { pr
   if (!model) return { problems, violations };
   violations = violationsOf(model, response.json);
   if (violations.length) problems.push(`body breaks ${model}:\n${formatViolations(violations)}`);
+  const codeProblem = errorCodeProblem(response);
+  if (codeProblem) problems.push(codeProblem);
   return { problems, violations };
+}
+
+/** The code the document gives for each refusal it documents with one code (401 has several causes). */
+const DOCUMENTED_CODE: Record<number, string> = {
+  404: ERROR_CODES.notFound,
+  422: ERROR_CODES.invalidRequest,
+  429: ERROR_CODES.rateLimited,
+};
+
+/**
+ * A documented refusal must carry the document's code for it. For a 429 the platform's other pages use
+ * TooManyRequests too: accepted, and noted as an advisory in the report.
+ */
+function errorCodeProblem(response: ApiResponse): string | undefined {
+  const expected = DOCUMENTED_CODE[response.status];
+  const code = errorCodeOf(response.json);
+  if (!expected || code === expected) return undefined;
+  if (response.status === 429 && (OTHER_RATE_LIMIT_CODES as readonly unknown[]).includes(code)) {
+    test.info().annotations.push({
+      type: 'advisory',
+      description: `429 with code ${code}, not the document's ${expected} (other platform pages use it)`,
+    });
+    return undefined;
+  }
+  return `error.code ${JSON.stringify(code)} is not the code the document gives for a ${response.status}: ${expected}`;
 }
 
 /** What a response that is not the documented one broke first, for the report's categories. */
@@ -45,6 +72,12 @@ function failureKind(response: ApiResponse, statuses: readonly number[]): Failur
   if (response.status >= 500) return 'Server error (5xx)';
   if (!statuses.includes(response.status) || !(response.status in DOCUMENTED_RESPONSES)) return 'Unexpected status';
   if (response.status === 429 && retryAfterSeconds(response) === undefined) return 'Throttling';
+  if (
+    errorCodeProblem(response) &&
+    response.json !== undefined &&
+    !violationsOf(DOCUMENTED_RESPONSES[response.status]!, response.json).length
+  )
+    return 'Undocumented error code';
   return 'Body breaks its schema or media type';
 }
 

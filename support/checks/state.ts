@@ -1,7 +1,7 @@
 // The connection under test, as the checks see it: reading it back, checking it is unchanged,
 // knowing whether a test may have changed it, and restoring it.
 import { test } from '@playwright/test';
-import type { ApiResponse, Exchange, StorageConnectionsClient } from '../client/client';
+import type { ApiResponse, Exchange, SendOptions, StorageConnectionsClient } from '../client/client';
 import { connectionIn, mutableState, identityOf, sameState, writeBackBody, type Connection } from '../contract/connection';
 import { noteFailureKind } from '../report/failure-kind';
 import type { Target } from '../run/target';
@@ -20,10 +20,40 @@ export async function aboutState<T>(assertions: () => T | Promise<T>): Promise<T
 export const connectionOf = (response: ApiResponse): Connection => connectionIn(response.json);
 
 /** Reads the connection back through the target's read method: GET, or PUT with an empty update. */
-export async function readBack(api: StorageConnectionsClient, target: Target): Promise<Connection> {
-  const response = target.readMethod === 'GET' ? await api.get(target.connectionId) : await api.update(target.connectionId, {});
+export async function readBack(api: StorageConnectionsClient, target: Target, options: SendOptions = {}): Promise<Connection> {
+  const response =
+    target.readMethod === 'GET' ? await api.get(target.connectionId, options) : await api.update(target.connectionId, {}, options);
   await expect(response, `read back the connection with ${target.readMethod}`).toBeDocumentedResponse(200);
   return connectionOf(response);
+}
+
+/** Time between two reads while a write has not shown yet. */
+const POLL_INTERVAL_MS = 250;
+
+/**
+ * Reads the connection back until `shows` holds or the target's read lag (CONFORMANCE_READ_LAG_SECONDS)
+ * is over: a replicated service may serve the previous state just after a write. Returns the last read;
+ * a read that needed more than one try is noted in the report.
+ */
+export async function readBackUntil(
+  api: StorageConnectionsClient,
+  target: Target,
+  shows: (connection: Connection) => boolean,
+): Promise<Connection> {
+  const started = Date.now();
+  for (let reads = 1; ; reads++) {
+    const connection = await readBack(api, target);
+    const elapsed = Date.now() - started;
+    if (shows(connection) || elapsed + POLL_INTERVAL_MS > target.readLagMs) {
+      if (reads > 1)
+        test.info().annotations.push({
+          type: 'read lag',
+          description: `${shows(connection) ? 'the write showed' : 'the write had not shown'} after ${reads} reads in ${elapsed} ms (allowed: ${target.readLagMs} ms)`,
+        });
+      return connection;
+    }
+    await new Promise(resolve => setTimeout(resolve, POLL_INTERVAL_MS));
+  }
 }
 
 /** Reads the connection back and checks it still has its original state. */
@@ -43,29 +73,38 @@ export async function expectUnchanged(api: StorageConnectionsClient, target: Tar
   );
 }
 
-/** Documented refusals: they change nothing, and the checks that say so read the connection back. */
-const REFUSALS = [401, 404, 422, 429];
-
-/** Follows a test's exchanges to know whether the connection may differ from its original state. */
+/**
+ * Follows a test's exchanges to know whether the connection may differ from its original state: a
+ * 200 tells what the connection now holds; any other answer to a PUT (a refusal included: a server
+ * may write before it refuses) leaves it unknown, to be read back after the test.
+ */
 export class StateTracker {
-  private dirty = false;
+  private changed = false;
+  private unknown = false;
 
   constructor(private readonly target: Target) {}
 
   readonly observe = (exchange: Exchange): void => {
     if (exchange.connectionId !== this.target.connectionId) return;
-    const { status } = exchange.response;
-    if (status === 200) {
-      this.dirty = !sameState(connectionOf(exchange.response), this.target.original);
-    } else if (exchange.method === 'PUT' && !REFUSALS.includes(status)) {
-      // An undocumented answer (400, 5xx, a transport failure) to a PUT: what it did is unknown.
-      this.dirty = true;
+    if (exchange.response.status === 200) {
+      this.changed = !sameState(connectionOf(exchange.response), this.target.original);
+      this.unknown = false;
+    } else if (exchange.method === 'PUT') {
+      this.unknown = true;
     }
   };
 
-  get mayHaveChanged(): boolean {
-    return this.dirty;
+  /** Changed for sure (a 200 said so), unknown (a PUT got another answer), or as it was. */
+  get state(): 'changed' | 'unknown' | 'original' {
+    return this.changed ? 'changed' : this.unknown ? 'unknown' : 'original';
   }
+}
+
+/** After a test: puts the original state back when a 200 changed it, or when a read shows it differs. */
+export async function restoreIfChanged(api: StorageConnectionsClient, target: Target, tracker: StateTracker): Promise<void> {
+  if (tracker.state === 'original') return;
+  if (tracker.state === 'unknown' && sameState(await readBack(api, target, { outsideBudget: true }), target.original)) return;
+  await restoreOriginal(api, target);
 }
 
 /** Puts the original displayName and authenticationType back and checks the echo. */

@@ -27,6 +27,8 @@ export const TOPICS = [
   '@null-value', // null as a property value
   '@echoes-name', // a boundary update whose accepted displayName must be echoed as sent
   '@bom', // a body starting with a byte order mark
+  '@stored-as-echoed', // an accepted update is read back as the 200 echoed it
+  '@unsent-unchanged', // an accepted update changes only the properties it names
   '@read-only', // id, iModelId and iTwinId cannot be written
   '@no-credentials', // a request without an Authorization header
   '@header-not-found', // the documented code for a missing header

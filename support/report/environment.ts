@@ -24,7 +24,7 @@ export function environmentOf(target: Target): Record<string, string> {
     'Target base URL': target.baseUrl,
     'Target kind': target.isEmbeddedMock ? `embedded mock${behaviour ? ` (behaviour ${behaviour})` : ''}` : 'live target',
     Connection: target.connectionId,
-    'Read back with': target.readMethod,
+    'Read back with': `${target.readMethod}, waiting up to ${target.readLagMs / 1000} s for a write to show`,
     '429 probe': target.probeMaxRequests ? `on, at most ${target.probeMaxRequests} requests` : 'off',
     'Suite version': versionOf(path.join(PROJECT_ROOT, 'package.json')),
     'Git commit': gitCommit(),

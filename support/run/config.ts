@@ -21,6 +21,8 @@ export interface SuiteConfig {
   connectionIds?: string[];
   /** Most requests the 429 probe may send; 0 turns it off. Undefined: the default for the target. */
   probeMaxRequests?: number;
+  /** How long a read-back may lag a write before the write counts as lost (CONFORMANCE_READ_LAG_SECONDS). */
+  readLagSeconds?: number;
   /** Most requests the whole run may send, the probe's included. Undefined: the default for the target. */
   requestBudget?: number;
   /** What kind of stand-in the target is (run/profiles.ts), if not the real API or the embedded mock. */
@@ -38,6 +40,7 @@ export const CONFIG_VARIABLES = [
   'CONFORMANCE_REQUEST_BUDGET',
   'TARGET_PROFILE',
   'MOCK_BEHAVIOUR',
+  'CONFORMANCE_READ_LAG_SECONDS',
   ...CREDENTIAL_VARIABLES,
 ] as const;
 /** Default bound of the 429 probe against the embedded mock (its limit is far lower, see mock/). */
@@ -123,6 +126,15 @@ function parseBehaviour(raw: string | undefined): string | undefined {
   return raw;
 }
 
+function parseReadLag(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+(\.\d+)?$/.test(raw) || Number(raw) > 60)
+    throw new ConfigError(
+      `CONFORMANCE_READ_LAG_SECONDS "${raw}" is not a number of seconds from 0 to 60: set it to how long a read may lag a write (default 3).`,
+    );
+  return Number(raw);
+}
+
 function parseProbeMax(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) > 100_000)
@@ -135,6 +147,7 @@ function parseProbeMax(raw: string | undefined): number | undefined {
 /** Validates the environment; throws ConfigError with a one-line message on the first bad value. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
   const probeMaxRequests = parseProbeMax(env.RATE_LIMIT_PROBE_MAX_REQUESTS);
+  const readLagSeconds = parseReadLag(env.CONFORMANCE_READ_LAG_SECONDS);
   const requestBudget = parseBudget(env.CONFORMANCE_REQUEST_BUDGET);
   const profile = parseProfile(env.TARGET_PROFILE);
   const credentials = readCredentialSettings(env);
@@ -146,7 +159,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
           `${name} is set but API_BASE_URL is not: set API_BASE_URL to the target, or unset ${name} to use the embedded ${profile ?? 'mock'}.`,
         );
     }
-    return { probeMaxRequests, requestBudget, profile, mockBehaviour };
+    return { probeMaxRequests, requestBudget, profile, mockBehaviour, readLagSeconds };
   }
   if (env.MOCK_BEHAVIOUR)
     throw new ConfigError(
@@ -165,6 +178,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
     ...(credentials ? { credentials } : { accessToken: parseToken(env.API_ACCESS_TOKEN) }),
     connectionIds: parseConnectionIds(env.STORAGE_CONNECTION_ID),
     probeMaxRequests,
+    readLagSeconds,
     requestBudget,
     profile,
   };

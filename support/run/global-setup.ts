@@ -20,6 +20,9 @@ import { isRunning, readRecord, recordFileOf, removeRecord, writeRecord, type St
 import { publishTarget, type Target } from './target';
 import { CredentialsError } from '../client/token';
 
+/** A replicated service may show the previous state this long after a write (CONFORMANCE_READ_LAG_SECONDS). */
+const DEFAULT_READ_LAG_SECONDS = 3;
+
 interface Plan {
   live: boolean;
   probeMaxRequests: number;
@@ -112,6 +115,7 @@ async function setUp(config: SuiteConfig, started: StartedTarget): Promise<() =>
     mockBehaviour: config.mockBehaviour,
     profile: config.profile,
     readMethod,
+    readLagMs: (config.readLagSeconds ?? DEFAULT_READ_LAG_SECONDS) * 1000,
     original,
     probeMaxRequests: plan.probeMaxRequests,
     budget: budget && { file: budget.file, limit: budget.limit },

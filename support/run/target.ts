@@ -27,6 +27,8 @@ export interface Target {
   /** A stand-in that is neither the real API nor the embedded mock (run/profiles.ts). */
   profile?: ProfileName;
   readMethod: ReadMethod;
+  /** How long a read-back may lag a write before the write counts as lost (ms). */
+  readLagMs: number;
   /** The connection as it was before the run: what the suite restores. */
   original: Connection;
   /** Most requests the 429 probe may send; 0 when it is off. */

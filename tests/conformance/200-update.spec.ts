@@ -2,10 +2,10 @@
 // The echo must be the connection at the path (same id, same iModel and iTwin, consistent links),
 // a field left out keeps its value, and sending the same update twice gives the same representation.
 import { test, expect } from '../../support/checks/fixtures';
-import { aboutState, connectionOf, readBack } from '../../support/checks/state';
+import { aboutState, connectionOf, readBack, readBackUntil } from '../../support/checks/state';
 import { tags } from '../../support/checks/tags';
 import type { ApiResponse } from '../../support/client/client';
-import { identityOf, linkProblems, otherAuthenticationType, type Connection } from '../../support/contract/connection';
+import { identityOf, linkProblems, otherAuthenticationType, sameState, type Connection } from '../../support/contract/connection';
 import type { Target } from '../../support/run/target';
 
 const uniqueName = (label: string) => `conformance ${label} ${Date.now().toString(36)}`;
@@ -37,7 +37,7 @@ async function expectPersisted(
   target: Target,
   expected: Pick<Connection, 'displayName' | 'authenticationType'>,
 ) {
-  const stored = await readBack(api, target);
+  const stored = await readBackUntil(api, target, connection => sameState(connection, expected));
   await aboutState(() => {
     expect({ displayName: stored.displayName, authenticationType: stored.authenticationType }, 'the connection read back').toEqual(
       expected,

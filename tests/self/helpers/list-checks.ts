@@ -1,0 +1,31 @@
+// The conformance checks as Playwright lists them (`playwright test --list`): each one's title and the
+// tags it declares. Self-tests derive their expectations from this, not from a count copied by hand.
+import { spawnSync } from 'node:child_process';
+import { PROJECT_ROOT } from '../../../support/run/paths';
+
+interface Suite {
+  specs?: { title: string; tags?: string[] }[];
+  suites?: Suite[];
+}
+
+export interface ListedCheck {
+  title: string;
+  tags: string[];
+}
+
+export function listChecks(): ListedCheck[] {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(API_|STORAGE_CONNECTION_ID|CONFORMANCE_|MOCK_|IMS_)/.test(name)),
+  );
+  const cli = require.resolve('@playwright/test/cli');
+  const run = spawnSync(process.execPath, [cli, 'test', '--list', '--reporter=json'], { cwd: PROJECT_ROOT, env, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`playwright test --list failed: ${run.stderr}`);
+  const checks: ListedCheck[] = [];
+  const walk = (suite: Suite) => {
+    // The JSON reporter strips the '@' of each tag; put it back, as the checks declared them.
+    for (const spec of suite.specs ?? []) checks.push({ title: spec.title, tags: (spec.tags ?? []).map(tag => `@${tag}`) });
+    for (const inner of suite.suites ?? []) walk(inner);
+  };
+  for (const suite of (JSON.parse(run.stdout) as { suites: Suite[] }).suites) walk(suite);
+  return checks;
+}
