@@ -92,3 +92,25 @@ export function reverseKeys(value: unknown): unknown {
       .map(([key, inner]) => [key, reverseKeys(inner)]),
   );
 }
+
+/**
+ * Reads (GET) answer with each connection as it was `lagMs()` ago: every accepted PUT is kept with its
+ * time, and a read takes the newest state at least that old.
+ */
+export function laggingReads(lagMs: () => number): Behaviour {
+  const timelines = perMock(() => new Map<string, { at: number; state: StoredConnection }[]>());
+  return (request, next, context) => {
+    const id = request.connectionId;
+    const stored = id === undefined ? undefined : context.store.get(id);
+    if (id === undefined || !stored) return next();
+    const timeline = timelines(context);
+    if (!timeline.has(id)) timeline.set(id, [{ at: 0, state: stored }]);
+    const response = next();
+    const history = timeline.get(id)!;
+    if (request.method === 'PUT' && response.status === 200) history.push({ at: Date.now(), state: context.store.get(id)! });
+    if (request.method !== 'GET' || response.status !== 200) return response;
+    const asOf = Date.now() - lagMs();
+    const seen = [...history].reverse().find(entry => entry.at <= asOf)!;
+    return connectionResponse(seen.state, context);
+  };
+}

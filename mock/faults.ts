@@ -7,6 +7,7 @@ import {
   connectionResponse,
   errorCode,
   isPut,
+  laggingReads,
   mapConnection,
   mapResponse,
   onStatus,
@@ -425,6 +426,14 @@ export const FAULTS: Record<string, Fault> = {
     description:
       'a displayName with leading or trailing spaces is echoed as sent but stored trimmed: the echo and the stored value disagree',
     behaviour: storedOtherwise(name => name.trim() || name),
+  },
+
+  'reads-lag-too-long': {
+    path: 200,
+    caughtBy: ['@persists'],
+    description:
+      'a read answers with the connection as it was 5 s earlier: past any reasonable replication lag (the suite waits 3 s), a write is as good as lost',
+    behaviour: laggingReads(() => 5_000),
   },
 
   // ---- the documented error codes, wherever their case occurs ----

@@ -5,19 +5,20 @@ import {
   bodyObject,
   connectionResponse,
   errorCode,
+  laggingReads,
   isPut,
   mapConnection,
   mapResponse,
   onStatus,
   perMock,
   reverseKeys,
-  sleep,
   withBody,
   withHeaders,
   type Behaviour,
 } from './behaviour-kit';
 import { ERROR_CODES } from '../support/contract/operation';
 import { documentedError, errorResponse, invalidRequest, parseUpdate, type MockResponse } from './operation';
+import { RateLimiter } from './rate-limit';
 
 export interface Variant {
   description: string;
@@ -58,22 +59,23 @@ export const VARIANTS: Record<string, Variant> = {
       response => response.status >= 400 && typeof (response.body as { error?: unknown } | undefined)?.error === 'object',
     ),
   },
-  'pretty-json-reversed-keys': {
-    description: 'JSON bodies are indented and every object lists its keys in reverse order: JSON has neither layout nor key order',
+  'pretty-json-escaped-unicode': {
+    description:
+      "JSON bodies are indented, list every object's keys in reverse order and write every non-ASCII character as a \\u escape: the same JSON text, so a name must still round-trip exactly",
     behaviour: mapResponse(response =>
-      typeof response.body === 'object' ? { ...response, body: JSON.stringify(reverseKeys(response.body), null, 4) } : response,
+      typeof response.body === 'object'
+        ? { ...response, body: escapeNonAscii(JSON.stringify(reverseKeys(response.body), null, 4)) }
+        : response,
     ),
   },
   'vendor-media-type': {
     description: 'content-type is application/vnd.bentley.itwin-platform.v1+json, the media type the document recommends clients accept',
     behaviour: setContentType('application/vnd.bentley.itwin-platform.v1+json'),
   },
-  latency: {
-    description: 'every answer takes 10-30 ms longer: a live target is never instant, and the checks must not depend on timing',
-    behaviour: async (request, next) => {
-      await sleep(10 + Math.floor(Math.random() * 21));
-      return next();
-    },
+  'lagging-reads': {
+    description:
+      'a read answers with the connection as it was 0.4-0.9 s earlier, as a replica would: read-backs must wait (within CONFORMANCE_READ_LAG_SECONDS) for a write to show',
+    behaviour: laggingReads(() => 400 + Math.floor(Math.random() * 500)),
   },
   'throttle-everything': {
     description:
@@ -144,20 +146,17 @@ export const VARIANTS: Record<string, Variant> = {
   },
   'platform-throttling': {
     description:
-      'every answer carries extra platform headers (x-ratelimit-*, x-correlation-id) and a 429 has code TooManyRequests, the code other platform pages use',
-    behaviour: mapResponse((response: MockResponse) =>
-      withHeaders(
-        response.status === 429
-          ? { ...response, body: { error: { code: 'TooManyRequests', message: 'Too many requests. Try again later.' } } }
-          : response,
-        {
-          'x-ratelimit-limit': '60',
-          'x-ratelimit-remaining': response.status === 429 ? '0' : '42',
-          'x-ratelimit-reset': '1',
-          'x-correlation-id': '5e8e2f3a-1b2c-4d5e-8f90-123456789abc',
-        },
-      ),
-    ),
+      'a gateway allows 60 requests per 3 s, so retry-after is up to 3 s and the block lasts exactly that long; every answer carries extra platform headers (x-ratelimit-*, x-correlation-id) and a 429 has code TooManyRequests, the code other platform pages use',
+    behaviour: (request, next, context) => {
+      const gateway = gateways(context);
+      const throttled =
+        request.connectionId !== undefined && request.headers['authorization'] === `Bearer ${context.token}` && gateway.take('client');
+      const response =
+        throttled && !throttled.allowed
+          ? withHeaders(documentedError(429, 'rateLimited'), { 'retry-after': String(throttled.retryAfterSeconds) })
+          : next();
+      return platformHeaders(response);
+    },
   },
   'put-only': {
     description: 'the target serves only the PUT (GET answers 405), so the suite must read connections back with an empty PUT',
@@ -167,3 +166,26 @@ export const VARIANTS: Record<string, Variant> = {
         : next(),
   },
 };
+
+/** The headers a platform gateway adds, and its 429 code (TooManyRequests, as other platform pages say). */
+function platformHeaders(response: MockResponse): MockResponse {
+  const body =
+    response.status === 429 ? { error: { code: 'TooManyRequests', message: 'Too many requests. Try again later.' } } : response.body;
+  return withHeaders(
+    { ...response, body },
+    {
+      'x-ratelimit-limit': '60',
+      'x-ratelimit-remaining': response.status === 429 ? '0' : '42',
+      'x-ratelimit-reset': response.headers['retry-after'] ?? '3',
+      'x-correlation-id': '5e8e2f3a-1b2c-4d5e-8f90-123456789abc',
+    },
+  );
+}
+
+/** The gateway's own limit: 60 requests per 3-second window. */
+const gateways = perMock(() => new RateLimiter({ limit: 60, windowSeconds: 3 }));
+
+/** JSON text with every character outside ASCII written as a \u escape (the same JSON value). */
+function escapeNonAscii(json: string): string {
+  return json.replace(/[\u0080-\uffff]/g, char => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -61,7 +61,8 @@ export async function expectUnchanged(api: StorageConnectionsClient, target: Tar
   await test.step(
     `the connection is unchanged: ${why}`,
     async () => {
-      const connection = await readBack(api, target);
+      // A write from an earlier step may still be on its way out of a lagging replica: wait for the original.
+      const connection = await readBackUntil(api, target, read => sameState(read, target.original));
       await aboutState(() => {
         expect(identityOf(connection), `the connection is unchanged ${why}: its identity`).toEqual(identityOf(target.original));
         expect(mutableState(connection), `the connection is unchanged ${why}: displayName and authenticationType`).toEqual(
