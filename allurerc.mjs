@@ -20,12 +20,16 @@ export default defineConfig({
   },
   // Failures sorted by what the failing assertion declared it checks (support/report/failure-kind.ts
   // labels each failed check), in the order of failure-kinds.json; the last one takes whatever is left.
-  categories: KINDS.map(name => ({
-    name,
-    matchers:
-      name === 'Unclassified failure'
-        ? [{ statuses: ['failed', 'broken'] }]
-        : // Allure reads a label's value as a pattern: the name, escaped, matched whole.
-          [{ statuses: ['failed', 'broken'], labels: { failureKind: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) } }],
-  })),
+  categories: [
+    ...KINDS.map(name => ({
+      name,
+      matchers:
+        name === 'Unclassified failure'
+          ? [{ statuses: ['failed', 'broken'] }]
+          : // Allure reads a label's value as a pattern: the name, escaped, matched whole.
+            [{ statuses: ['failed', 'broken'], labels: { failureKind: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) } }],
+    })),
+    // Advisories (what the document does not state but good APIs do): shown on passed checks, never a failure.
+    { name: 'Advisories (never a failure)', matchers: [{ statuses: ['passed'], labels: { advisory: /.+/ } }] },
+  ],
 });

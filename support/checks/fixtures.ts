@@ -10,6 +10,7 @@ import { test as base } from '@playwright/test';
 import { clientFor } from '../client/for-target';
 import type { StorageConnectionsClient } from '../client/client';
 import { labelOutcome, labelTest } from '../report/allure-labels';
+import { recordOutcome } from '../report/coverage-record';
 import { PROFILES, preferFor, skipReasonFor } from '../run/profiles';
 import { publishedTarget, type Target } from '../run/target';
 import { recordingHooks } from './recorder';
@@ -35,7 +36,11 @@ export const test = base.extend<
   profileSkips: [
     async ({ target }, use, testInfo) => {
       const reason = target.profile && skipReasonFor(PROFILES[target.profile], testInfo.tags);
-      if (reason) testInfo.skip(true, `${target.profile} profile: ${reason}`);
+      if (reason) {
+        const description = `${target.profile} profile: ${reason}`;
+        recordOutcome({ ...testInfo, status: 'skipped', annotations: [{ type: 'skip', description }] });
+        testInfo.skip(true, description);
+      }
       await use();
     },
     { auto: true },
@@ -46,6 +51,7 @@ export const test = base.extend<
       await labelTest(testInfo);
       await use();
       await labelOutcome(testInfo);
+      recordOutcome(testInfo);
     },
     { auto: true },
   ],

@@ -7,6 +7,7 @@ import { DEFAULT_THROTTLE_POLICY, retryAfterSeconds } from '../client/throttle';
 import { DOCUMENTED_RESPONSES, ERROR_CODES, errorCodeOf, OTHER_RATE_LIMIT_CODES } from '../contract/operation';
 import { formatViolations, violationsOf, type ModelName, type Violation } from '../contract/schemas';
 import { noteFailureKind, type FailureKind } from '../report/failure-kind';
+import { advise } from './advisory';
 import { redactText, redactValue } from '../report/redact';
 
 const JSON_CONTENT_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
@@ -58,10 +59,7 @@ function errorCodeProblem(response: ApiResponse): string | undefined {
   const code = errorCodeOf(response.json);
   if (!expected || code === expected) return undefined;
   if (response.status === 429 && (OTHER_RATE_LIMIT_CODES as readonly unknown[]).includes(code)) {
-    test.info().annotations.push({
-      type: 'advisory',
-      description: `429 with code ${code}, not the document's ${expected} (other platform pages use it)`,
-    });
+    advise('rate-limit.code', false, `429 with code ${code}`);
     return undefined;
   }
   return `error.code ${JSON.stringify(code)} is not the code the document gives for a ${response.status}: ${expected}`;

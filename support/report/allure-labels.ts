@@ -5,7 +5,12 @@ import * as allure from 'allure-js-commons';
 import type { TestInfo } from '@playwright/test';
 import { DOCUMENTATION_URL } from '../contract/operation';
 import { isCritical, pathTagOf, RESPONSE_PATHS } from '../checks/tags';
+import { ADVISORY_ANNOTATION } from '../checks/advisory';
+import { brokenClauseOf, CLAUSES } from '../contract/clauses';
 import { FAILURE_KIND_LABEL, failureKindOf } from './failure-kind';
+
+/** The annotation that names the clause a failed check broke. */
+export const BROKEN_CLAUSE_ANNOTATION = 'broken clause';
 
 export async function labelTest(testInfo: Pick<TestInfo, 'tags'>): Promise<void> {
   const path = pathTagOf(testInfo.tags);
@@ -21,8 +26,19 @@ export async function labelTest(testInfo: Pick<TestInfo, 'tags'>): Promise<void>
   await allure.link(DOCUMENTATION_URL, 'Update StorageConnection (API documentation)');
 }
 
-/** After a check: a failure is labelled with its kind, the Allure category it is filed under. */
+/**
+ * After a check: an advisory it noted is labelled (its own category, never a failure); a failure is
+ * labelled with its kind (the category it is filed under) and the clause it broke, which is also
+ * noted on the test for the other reports.
+ */
 export async function labelOutcome(testInfo: Pick<TestInfo, 'tags' | 'annotations' | 'status' | 'expectedStatus'>): Promise<void> {
+  for (const advisory of testInfo.annotations.filter(a => a.type === ADVISORY_ANNOTATION))
+    await allure.label('advisory', advisory.description?.split(':')[0] ?? 'advisory');
   if (testInfo.status === testInfo.expectedStatus || testInfo.status === 'skipped') return;
-  await allure.label(FAILURE_KIND_LABEL, failureKindOf(testInfo));
+  const kind = failureKindOf(testInfo);
+  await allure.label(FAILURE_KIND_LABEL, kind);
+  const clause = brokenClauseOf(kind, testInfo.tags);
+  if (!clause) return;
+  testInfo.annotations.push({ type: BROKEN_CLAUSE_ANNOTATION, description: `${clause}: "${CLAUSES[clause].quote}"` });
+  await allure.label('clause', clause);
 }

@@ -10,6 +10,7 @@ import type { FullConfig } from '@playwright/test';
 import { RequestBudget } from '../client/budget';
 import { StorageConnectionsClient } from '../client/client';
 import { mutableState, type Connection } from '../contract/connection';
+import { startCoverageRecord, writeCoverage } from '../report/coverage-record';
 import { environmentOf, writeAllureEnvironment } from '../report/environment';
 import { redactText } from '../report/redact';
 import { ConfigError, LIVE_REQUEST_BUDGET, MOCK_PROBE_MAX_REQUESTS, suiteConfig, type SuiteConfig } from './config';
@@ -121,9 +122,12 @@ async function setUp(config: SuiteConfig, started: StartedTarget): Promise<() =>
     budget: budget && { file: budget.file, limit: budget.limit },
   };
   publishTarget(target);
+  startCoverageRecord();
   writeAllureEnvironment(reportPaths().allureResults, environmentOf(target));
   console.log(describeTarget(target));
   return async () => {
+    const coverage = writeCoverage();
+    if (coverage) console.log(`Contract coverage: ${path.relative(process.cwd(), coverage)}`);
     const outcome = await restore(client, connectionId, readMethod, mutableState(original));
     console.log(
       `Teardown: the connection ${outcome === 'restored' ? 'was restored to' : 'is in'} its original state${budget ? `; ${budget.used} of ${plan.limit} budgeted requests sent` : ''}.`,
