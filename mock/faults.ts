@@ -436,6 +436,27 @@ export const FAULTS: Record<string, Fault> = {
     behaviour: laggingReads(() => 5_000),
   },
 
+  // ---- a connection that cannot be read: reported as a failed check, with every report ----
+  'unreadable-500': {
+    path: 200,
+    caughtBy: ['@reads-back'],
+    description: 'every read of the connection (GET, or an empty PUT) fails with 500: the run must still report it, as a failed check',
+    behaviour: (request, next) => (request.method === 'GET' || request.body.trim() === '{}' ? serverError() : next()),
+  },
+  'unreadable-wrong-shape': {
+    path: 200,
+    caughtBy: ['@reads-back'],
+    description:
+      'every read of the connection answers 200 with the connection unwrapped and without a displayName: no state to restore from',
+    behaviour: (request, next) => {
+      const response = next();
+      if (response.status !== 200 || !(request.method === 'GET' || request.body.trim() === '{}')) return response;
+      const connection = { ...(response.body as { connection: Record<string, unknown> }).connection };
+      delete connection.displayName;
+      return { ...response, body: connection };
+    },
+  },
+
   // ---- the documented error codes, wherever their case occurs ----
   '422-null-wrong-code': {
     path: 422,

@@ -47,6 +47,7 @@ export const TOPICS = [
   '@refused-unchanged', // a request refused with 422 changes nothing
   '@unknown-id', // an id of the real shape that does not exist
   '@throttling', // the 429 probe
+  '@reads-back', // the connection under test can be read back at all
 ] as const;
 export type Topic = (typeof TOPICS)[number];
 export type Tag = PathTag | typeof CRITICAL | Topic;

@@ -20,24 +20,28 @@ async function send<T>(request: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Finds the connection's current state and the way to read it: GET first, then an empty PUT. */
+/**
+ * Finds the connection's current state and the way to read it: GET first, then an empty PUT. A
+ * configuration problem (the token refused, the id unknown, the host unreachable) is a SetupError; an
+ * answer that breaks the contract (a 200 of the wrong shape, a 5xx, an undocumented status) is not:
+ * the run goes on with `unreadable` saying why, and a check reports the response.
+ */
 export async function discover(
   client: StorageConnectionsClient,
   connectionId: string,
   tokenSource: string,
-): Promise<{ readMethod: ReadMethod; original: Connection }> {
+): Promise<{ readMethod: ReadMethod; original: Connection; unreadable?: string }> {
   const get = await send(() => client.get(connectionId, { outsideBudget: true }));
   if (get.status === 401) throw new SetupError(`the target rejected the token (401): ${tokenSource}.`);
   const fromGet = get.status === 200 ? restorableConnectionIn(get.json) : undefined;
   if (fromGet) return { readMethod: 'GET', original: fromGet };
   const put = await send(() => client.update(connectionId, {}, { outsideBudget: true }));
+  if (put.status === 401) throw new SetupError(`the target rejected the token (401): ${tokenSource}.`);
   if (put.status === 404)
     throw new SetupError(`STORAGE_CONNECTION_ID ${connectionId} was not found on the target (404): set it to an existing connection.`);
   const fromPut = put.status === 200 ? restorableConnectionIn(put.json) : undefined;
   if (fromPut) return { readMethod: 'PUT', original: fromPut };
-  throw new SetupError(
-    `the connection's current state cannot be read (GET answered ${get.status}, an empty PUT ${put.status}), so the suite could not restore it: check API_BASE_URL and STORAGE_CONNECTION_ID.`,
-  );
+  return { readMethod: 'PUT', original: {}, unreadable: `GET answered ${get.status}, an empty PUT ${put.status}` };
 }
 
 /** Puts `wanted` back unless the connection already has it; says which. */

@@ -29,6 +29,8 @@ export interface Target {
   readMethod: ReadMethod;
   /** How long a read-back may lag a write before the write counts as lost (ms). */
   readLagMs: number;
+  /** Why the connection's state could not be read at setup, if it could not: only the check that reads it runs. */
+  unreadable?: string;
   /** The connection as it was before the run: what the suite restores. */
   original: Connection;
   /** Most requests the 429 probe may send; 0 when it is off. */

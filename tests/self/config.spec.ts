@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { test, expect } from './fixtures';
 import { ConfigError, loadDotEnv, readConfig } from '../../support/run/config';
-import { PROJECT_ROOT } from '../../support/run/paths';
+import { PROJECT_ROOT, reportPaths } from '../../support/run/paths';
 
 const LIVE = {
   API_BASE_URL: 'https://dev-api.bentley.com',
@@ -153,11 +153,20 @@ test.describe('the conformance command', () => {
     expect(run.output).toMatch(/^Configuration error: API_BASE_URL "dev-api.bentley.com" is not a URL/);
   });
 
-  test('a target that cannot be read stops the run, since it could not be restored', async () => {
+  // A 5xx where the connection should be is a broken contract, not a configuration problem: the run
+  // goes on to report it as a failed check, in a complete set of reports, and changes nothing.
+  test('a target that answers 500 to every read yields a failed check and every report, not a setup error', async () => {
     const run = await runWith({}, 500);
-    expect(run.code).toBe(2);
-    expect(run.output).toMatch(/\nSetup error: the connection's current state cannot be read \(GET answered 500, an empty PUT 500\)/);
-    expect(run.requests).toBe(2);
+    expect(run.code).toBe(1);
+    expect(run.output).not.toContain('Setup error');
+    expect(run.output).toContain("The connection's state could not be read (GET answered 500, an empty PUT 500)");
+    const reports = reportPaths(test.info().outputPath('reports'));
+    const junit = fs.readFileSync(reports.junit, 'utf8');
+    expect(junit).toMatch(/failures="1"/);
+    expect(junit).toContain('the connection under test reads back as the documented connection');
+    expect(fs.existsSync(path.join(reports.allureReport, 'index.html')), 'the Allure report').toBe(true);
+    expect(fs.existsSync(path.join(reports.playwrightReport, 'index.html')), 'the Playwright report').toBe(true);
+    expect(run.requests, 'setup reads twice, the check once; nothing is written').toBe(3);
   });
 
   test('a malformed .env stops before any request', async () => {
