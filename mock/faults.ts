@@ -19,7 +19,7 @@ import {
   withoutHeader,
   type Behaviour,
 } from './behaviour-kit';
-import { errorResponse, parseUpdate, type MockResponse } from './operation';
+import { documentedError, errorResponse, parseUpdate, type MockResponse } from './operation';
 import type { StoredConnection } from './store';
 
 export interface Fault {
@@ -341,6 +341,23 @@ export const FAULTS: Record<string, Fault> = {
           return withHeaders(response, { 'retry-after': '1' });
         }
         return response;
+      };
+    })(),
+  },
+  '429-retry-after-lies-extending': {
+    path: 429,
+    caughtBy: ['@throttling'],
+    description:
+      'retry-after says 1 s, and every request while throttled pushes the end of the block 3 s further: a client that waits as told is never let back in',
+    behaviour: (() => {
+      const blockedUntil = perMock(() => ({ at: 0 }));
+      return (request, next, context) => {
+        const state = blockedUntil(context);
+        const authorised = request.headers['authorization'] === `Bearer ${context.token}`;
+        const response = authorised && Date.now() < state.at ? documentedError(429, 'rateLimited') : next();
+        if (response.status !== 429) return response;
+        state.at = Date.now() + 3_000;
+        return withHeaders(response, { 'retry-after': '1' });
       };
     })(),
   },

@@ -93,6 +93,16 @@ export const VARIANTS: Record<string, Variant> = {
       };
     })(),
   },
+  'random-throttling': {
+    description:
+      "other clients share the tier: any authenticated request gets 429 (retry-after 1 s) at random, one in ten (RANDOM_THROTTLE_RATE to change), besides the mock's own limit: no check may fail on a throttle it did not cause",
+    behaviour: (request, next, context) => {
+      const rate = Number(process.env.RANDOM_THROTTLE_RATE) || 0.1;
+      if (request.connectionId === undefined || request.headers['authorization'] !== `Bearer ${context.token}` || Math.random() >= rate)
+        return next();
+      return withHeaders(documentedError(429, 'rateLimited'), { 'retry-after': '1' });
+    },
+  },
   'authtype-case-insensitive': {
     description:
       "authenticationType is matched without case ('user', 'SERVICE') and stored in the documented spelling: the document is silent on case",

@@ -10,7 +10,8 @@ export interface ThrottlePolicy {
   maxSeconds: number;
 }
 
-export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = { maxRetries: 3, maxSeconds: 90 };
+/** Six retries: even if other clients' traffic throttled one request in five at random, all seven tries would fail once in 78,000. */
+export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = { maxRetries: 6, maxSeconds: 90 };
 
 /** The seconds a 429 asks the client to wait, when it names a whole number within the bound. */
 export function retryAfterSeconds(response: Pick<ApiResponse, 'headers'>, policy = DEFAULT_THROTTLE_POLICY): number | undefined {

@@ -43,8 +43,8 @@ export const CONFIG_VARIABLES = [
   'CONFORMANCE_READ_LAG_SECONDS',
   ...CREDENTIAL_VARIABLES,
 ] as const;
-/** Default bound of the 429 probe against the embedded mock (its limit is far lower, see mock/). */
-export const MOCK_PROBE_MAX_REQUESTS = 400;
+/** Default bound of the 429 probe against the embedded mock: five trials of a burst past its limit of 60 per second. */
+export const MOCK_PROBE_MAX_REQUESTS = 800;
 /** Default request budget of a run against a live target, besides the probe's own bound. */
 export const LIVE_REQUEST_BUDGET = 300;
 

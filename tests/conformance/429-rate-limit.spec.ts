@@ -1,18 +1,23 @@
 // 429 Too many requests: a bounded burst of harmless updates (each writes the connection's original
-// values again) runs until the target throttles it. The 429 must carry an integer retry-after and an
-// Error Response; after waiting that long the next request succeeds. A burst that reaches its bound
-// without a 429 proves nothing, so the probe is then skipped with the reason, never passed.
+// values again) runs until the target throttles it. The 429 must carry a whole-seconds retry-after and
+// an Error Response; after waiting that long the client is allowed again (retry-after.seconds). On a
+// shared tier another client's traffic may throttle any request at random, so one 429 after the wait
+// proves nothing: the probe starts a new trial, and fails only when the request after the wait is
+// throttled in every one of TRIALS trials, which a server whose retry-after is too short does every
+// time and random throttling (even one request in five) almost never does (npm run throttle-stats).
+// A burst that reaches its bound without a 429 proves nothing, so the probe is then skipped, never passed.
 import { test, expect } from '../../support/checks/fixtures';
 import { tags } from '../../support/checks/tags';
 import type { ApiResponse } from '../../support/client/client';
-import { DEFAULT_THROTTLE_POLICY, sleep } from '../../support/client/throttle';
+import { retryAfterSeconds, sleep } from '../../support/client/throttle';
 import { writeBackBody } from '../../support/contract/connection';
-import { ERROR_CODES, errorCodeOf, OTHER_RATE_LIMIT_CODES } from '../../support/contract/operation';
-
-const MAX_RETRY_AFTER_SECONDS = DEFAULT_THROTTLE_POLICY.maxSeconds;
 
 /** Requests in flight at once: enough to outrun a per-minute limit on a live target. */
 const CONCURRENCY = 8;
+/** Trials before a retry-after is called too short: random throttling at 20% fails all five once in 3000 runs. */
+const TRIALS = 5;
+/** Waits for the client to be allowed again between two trials. */
+const MAX_WAITS = 10;
 
 test.describe('429 Too many requests', () => {
   test('a burst is throttled with retry-after, and waiting it out is enough', tags('@429', '@throttling'), async ({ api, target }) => {
@@ -20,36 +25,70 @@ test.describe('429 Too many requests', () => {
     test.skip(max === 0, 'the 429 probe is off: set RATE_LIMIT_PROBE_MAX_REQUESTS to the most requests it may send');
     const noChange = writeBackBody(target.original);
     const send = () => api.update(target.connectionId, noChange, { retryWhenThrottled: false });
-
     let sent = 0;
-    let throttled: ApiResponse | undefined;
-    await test.step(`burst of at most ${max} requests`, async () => {
-      while (!throttled && sent < max) {
-        const batch = Math.min(CONCURRENCY, max - sent);
-        sent += batch;
-        const responses = await Promise.all(Array.from({ length: batch }, send));
-        for (const response of responses) await expect(response, 'every answer in the burst').toBeDocumentedResponse([200, 429]);
-        throttled = responses.find(response => response.status === 429);
+
+    /** Sends batches until a 429 or the bound; every answer must be a documented 200 or 429. */
+    const burst = () =>
+      test.step('burst until throttled', async () => {
+        for (let throttled: ApiResponse | undefined; sent < max;) {
+          const batch = Math.min(CONCURRENCY, max - sent);
+          sent += batch;
+          const responses = await Promise.all(Array.from({ length: batch }, send));
+          for (const response of responses) await expect(response, 'every answer in the burst').toBeDocumentedResponse([200, 429]);
+          throttled = responses.find(response => response.status === 429);
+          if (throttled) return throttled;
+        }
+        return undefined;
+      });
+
+    /** Honours each 429's retry-after until a request is allowed; false when it never is. */
+    const waitUntilAllowed = (throttled: ApiResponse) =>
+      test.step('wait until allowed again', async () => {
+        for (let last = throttled, waits = 0; waits < MAX_WAITS; waits++) {
+          await sleep(retryAfterSeconds(last)! * 1000);
+          sent++;
+          last = await send();
+          if (last.status !== 429) return true;
+        }
+        return false;
+      });
+
+    const trials: string[] = [];
+    for (let trial = 1; trial <= TRIALS; trial++) {
+      const throttled = await burst();
+      if (!throttled) {
+        test.info().annotations.push({ type: 'probe', description: `${sent} requests sent, no 429 in trial ${trial}` });
+        test.skip(
+          trial === 1,
+          `no 429 after ${sent} requests (RATE_LIMIT_PROBE_MAX_REQUESTS=${max}): the limit was not reached, so throttling is unverified`,
+        );
+        break;
       }
-    });
-    test.info().annotations.push({ type: 'probe', description: `${sent} requests sent${throttled ? ' until the first 429' : ', no 429'}` });
+      await expect(throttled, `the 429 of trial ${trial}`).toBeDocumentedResponse(429);
+      const seconds = retryAfterSeconds(throttled)!;
+      await test.step(`wait retry-after (${seconds} s)`, () => sleep(seconds * 1000));
+      sent++;
+      const next = await send();
+      await expect(next, `the first request after waiting retry-after (trial ${trial})`).toBeDocumentedResponse([200, 429]);
+      if (next.status !== 429) {
+        const earlier = trials.length ? `; earlier trials throttled again after the wait: ${trials.join(', ')}` : '';
+        test.info().annotations.push({
+          type: 'probe',
+          description: `${sent} requests sent; allowed again after retry-after ${seconds} s in trial ${trial}${earlier}`,
+        });
+        return;
+      }
+      trials.push(`trial ${trial} (retry-after ${seconds} s)`);
+      const allowed = await waitUntilAllowed(next);
+      expect(allowed, `allowed again after honouring ${MAX_WAITS} retry-afters in a row`).toBe(true);
+    }
+    test
+      .info()
+      .annotations.push({ type: 'probe', description: `${sent} requests sent; throttled again after the wait in ${trials.length} trials` });
     test.skip(
-      !throttled,
-      `no 429 after ${sent} requests (RATE_LIMIT_PROBE_MAX_REQUESTS=${max}): the limit was not reached, so throttling is unverified`,
+      trials.length < TRIALS,
+      `inconclusive: the bound of ${max} requests was reached after ${trials.length} trial(s), each throttled again after the wait; raise RATE_LIMIT_PROBE_MAX_REQUESTS`,
     );
-
-    await expect(throttled!).toBeDocumentedResponse(429);
-    const code = errorCodeOf(throttled!.json);
-    // The document's 429 example says RateLimitExceeded; other platform pages use TooManyRequests.
-    expect([ERROR_CODES.rateLimited, ...OTHER_RATE_LIMIT_CODES] as string[], 'the 429 error code').toContain(code);
-    const retryAfter = throttled!.headers['retry-after'];
-    expect(retryAfter, 'retry-after: whole seconds to wait').toMatch(/^\d+$/);
-    expect(Number(retryAfter), `retry-after is at most ${MAX_RETRY_AFTER_SECONDS} s, the longest this suite waits`).toBeLessThanOrEqual(
-      MAX_RETRY_AFTER_SECONDS,
-    );
-    test.info().annotations.push({ type: 'observed', description: `429 code ${code}, retry-after ${retryAfter} s` });
-
-    await test.step(`wait retry-after (${retryAfter} s)`, () => sleep(Number(retryAfter) * 1000));
-    await expect(await send(), 'the first request after waiting retry-after').toBeDocumentedResponse(200);
+    expect(trials, `after waiting retry-after the client is allowed again in at least one of ${TRIALS} trials`).toEqual([]);
   });
 });
