@@ -67,6 +67,26 @@ export const FAULTS: Record<string, Fault> = {
     description: 'iModelId is echoed as 32 hex digits without hyphens: not the UUID format the model promises, so lookups by id fail',
     behaviour: onPut200(response => mapConnection(response, c => ({ ...c, iModelId: String(c.iModelId).replace(/-/g, '') }))),
   },
+  'ok-missing-itwinid': {
+    path: 200,
+    caughtBy: ['@200'],
+    description: 'the 200 echo leaves iTwinId out: a documented property of every connection, which clients read to find the iTwin',
+    behaviour: onPut200(response =>
+      mapConnection(response, c => Object.fromEntries(Object.entries(c).filter(([key]) => key !== 'iTwinId'))),
+    ),
+  },
+  'ok-missing-itwin-link': {
+    path: 200,
+    caughtBy: ['@200'],
+    description: 'the 200 echo has no _links.iTwin: the documented link to the iTwin, which only lastRun may lack',
+    behaviour: onPut200(response =>
+      mapConnection(response, c => {
+        const links = { ...(c._links as Record<string, unknown>) };
+        delete links.iTwin;
+        return { ...c, _links: links };
+      }),
+    ),
+  },
   'ok-stale-echo': {
     path: 200,
     caughtBy: ['@200'],
@@ -271,6 +291,19 @@ export const FAULTS: Record<string, Fault> = {
     behaviour: onStatus([422], response => {
       const { error } = response.body as { error: { code: string; message: string; details?: object[] } };
       return { ...response, body: { error: { ...error, details: error.details?.map(detail => ({ ...detail, target: 'sourceFiles' })) } } };
+    }),
+  },
+  '422-detail-names-other-property': {
+    path: 422,
+    caughtBy: ['@names-body-property'],
+    description: 'a 422 detail about displayName names authenticationType and the other way round: a client highlights the wrong field',
+    behaviour: onStatus([422], response => {
+      const swap: Record<string, string> = { displayName: 'authenticationType', authenticationType: 'displayName' };
+      const { error } = response.body as { error: { details?: { target?: string }[] } };
+      const details = error.details?.map(detail =>
+        detail.target && swap[detail.target] ? { ...detail, target: swap[detail.target] } : detail,
+      );
+      return { ...response, body: { error: { ...error, details } } };
     }),
   },
   '422-partial-write': {

@@ -93,6 +93,16 @@ export const VARIANTS: Record<string, Variant> = {
       };
     })(),
   },
+  'detail-targets-null': {
+    description:
+      'every 422 detail carries "target": null, the one naming the property at fault included: Error.target is "String, null", so a detail may name nothing',
+    behaviour: onStatus([422], response => withDetailTargets(response, () => null)),
+  },
+  'detail-targets-absent': {
+    description:
+      '422 details carry no target property at all, and a message instead: the Error Response note says no property may be assumed present',
+    behaviour: onStatus([422], response => withDetailTargets(response, () => undefined)),
+  },
   'random-throttling': {
     description:
       "other clients share the tier: any authenticated request gets 429 (retry-after 1 s) at random, one in ten (RANDOM_THROTTLE_RATE to change), besides the mock's own limit: no check may fail on a throttle it did not cause",
@@ -198,4 +208,15 @@ const gateways = perMock(() => new RateLimiter({ limit: 60, windowSeconds: 3 }))
 /** JSON text with every character outside ASCII written as a \u escape (the same JSON value). */
 function escapeNonAscii(json: string): string {
   return json.replace(/[\u0080-\uffff]/g, char => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A 422 whose every detail's target is replaced (undefined: the property is left out). */
+function withDetailTargets(response: MockResponse, target: () => string | null | undefined): MockResponse {
+  const { error } = response.body as { error: { details?: Record<string, unknown>[] } };
+  const details = error.details?.map(detail => {
+    const rest = { ...detail };
+    delete rest.target;
+    return target() === undefined ? rest : { ...rest, target: target() };
+  });
+  return { ...response, body: { error: { ...error, details } } };
 }

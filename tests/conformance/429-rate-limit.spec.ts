@@ -12,8 +12,8 @@ import type { ApiResponse } from '../../support/client/client';
 import { retryAfterSeconds, sleep } from '../../support/client/throttle';
 import { writeBackBody } from '../../support/contract/connection';
 
-/** Requests in flight at once: enough to outrun a per-minute limit on a live target. */
-const CONCURRENCY = 8;
+/** Requests in flight at once: enough to outrun a per-minute limit on a live target, or the mock's on a busy machine. */
+const CONCURRENCY = 16;
 /** Trials before a retry-after is called too short: random throttling at 20% fails all five once in 3000 runs. */
 const TRIALS = 5;
 /** Waits for the client to be allowed again between two trials. */
