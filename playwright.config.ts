@@ -29,6 +29,7 @@ export default defineConfig({
   reporter: [
     // First: scrubs credentials from what the reporters after it receive (support/report/redacting-reporter.ts).
     ['./support/report/redacting-reporter.ts'],
+    ['./support/report/drift-reporter.ts'],
     ['list'],
     ['junit', { outputFile: reports.junit }],
     ['html', { outputFolder: reports.playwrightReport, open: 'never' }],
