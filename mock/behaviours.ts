@@ -1,8 +1,10 @@
 // Named behaviours of the embedded mock, chosen at start with MOCK_BEHAVIOUR=<name>:
-//   faults   (mock/faults.ts) break the documented contract; the conformance suite must fail on each;
+//   faults   (mock/faults.ts, and mock/faults-auth.ts for token validation) break the documented
+//            contract; the conformance suite must fail on each;
 //   variants (mock/variants.ts) keep the contract in a way the document allows but the default mock
 //            does not; the suite must pass on each of them.
 import { FAULTS } from './faults';
+import { AUTH_FAULTS } from './faults-auth';
 import type { Behaviour } from './server';
 import { VARIANTS } from './variants';
 
@@ -21,7 +23,11 @@ function named(kind: NamedBehaviour['kind'], entries: Record<string, Omit<NamedB
   return Object.entries(entries).map(([name, entry]) => [name, { kind, ...entry }]);
 }
 
-export const BEHAVIOURS: Record<string, NamedBehaviour> = Object.fromEntries([...named('fault', FAULTS), ...named('variant', VARIANTS)]);
+export const BEHAVIOURS: Record<string, NamedBehaviour> = Object.fromEntries([
+  ...named('fault', FAULTS),
+  ...named('fault', AUTH_FAULTS),
+  ...named('variant', VARIANTS),
+]);
 
 export function behaviourNamed(name: string | undefined): NamedBehaviour | undefined {
   if (!name) return undefined;

@@ -1,8 +1,11 @@
 // `npm run mock`: starts the embedded mock alone and prints how to reach it; Ctrl-C stops it.
-// MOCK_PORT chooses the port (default: a free one); MOCK_TOKEN the token (default: a random one);
-// MOCK_BEHAVIOUR one of the named faults or variants of mock/behaviours.ts.
+// MOCK_PORT chooses the port (default: a free one); MOCK_BEHAVIOUR one of the named faults or variants
+// of mock/behaviours.ts. The token printed is a JWT the mock signed, valid for a day; the mock validates
+// every token like the platform (mock/tokens.ts). MOCK_TOKEN gives a fixed token to accept as it is
+// instead, for clients that need a known value.
 import { behaviourNamed } from './behaviours';
 import { StorageConnectionMock } from './server';
+import { DISCOVERY_PATH, MOCK_TOKEN_LIFETIME_SECONDS, MOCK_TOKENS_PATH } from './tokens';
 
 async function main(): Promise<void> {
   const port = process.env.MOCK_PORT ? Number(process.env.MOCK_PORT) : 0;
@@ -24,7 +27,10 @@ async function main(): Promise<void> {
     console.error(listenFailure(port, error as NodeJS.ErrnoException));
     process.exit(2);
   }
+  const lifetime = process.env.MOCK_TOKEN ? 'a fixed token (MOCK_TOKEN)' : `valid for ${MOCK_TOKEN_LIFETIME_SECONDS / 3600} hours`;
   console.log(`Update StorageConnection mock listening${behaviour ? ` with ${behaviour.kind} ${process.env.MOCK_BEHAVIOUR}: ${behaviour.description}` : ''}
+  its tokens' issuer (OpenID discovery): ${mock.url}${DISCOVERY_PATH}; the token below: ${lifetime};
+  POST ${mock.url}${MOCK_TOKENS_PATH} issues others, e.g. {"scope":"other"} or {"lifetimeSeconds":60,"issuedSecondsAgo":120}
   API_BASE_URL=${mock.url}
   API_ACCESS_TOKEN=${mock.token}
   STORAGE_CONNECTION_ID=${mock.connectionId}

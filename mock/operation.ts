@@ -2,7 +2,9 @@
 // request to a response. It keeps the document's contract; mock/server.ts only moves bytes.
 import { AUTHENTICATION_TYPES, CONNECTIONS_PATH, DOCUMENTED_ERRORS } from '../support/contract/operation';
 import type { RateLimiter } from './rate-limit';
+import type { Transport } from './transport';
 import { representation, type ConnectionStore, type StoredConnection } from './store';
+import type { TokenAuthority } from './tokens';
 
 export interface MockRequest {
   method: string;
@@ -17,12 +19,17 @@ export interface MockResponse {
   headers: Record<string, string>;
   /** Serialised as JSON unless it is a string, which is sent as it is. */
   body?: unknown;
+  /** Misbehaviour below the contract (mock/transport.ts): hang, trickle, a huge body, a reset mid-body. */
+  transport?: Transport;
 }
 
 export interface OperationContext {
   store: ConnectionStore;
   limiter: RateLimiter;
+  /** A valid token of the run (the mock's own, or the fixed one it was given): what faults authenticate with. */
   token: string;
+  /** Issues and validates tokens like the platform's authority (mock/tokens.ts). */
+  tokens: TokenAuthority;
   linkBase: string;
 }
 
@@ -46,10 +53,15 @@ export const documentedError = (status: number, error: keyof typeof DOCUMENTED_E
 
 export const invalidRequest = (details: ErrorDetail[]) => documentedError(422, 'invalidRequest', details);
 
-function authenticate(request: MockRequest, token: string): MockResponse | undefined {
+/**
+ * No header: the document's HeaderNotFound. A header that is not one bearer token, or a token that
+ * fails any check (signature, algorithm, issuer, audience, expiry, scope): 401 with one message, which
+ * does not tell a caller which check failed.
+ */
+function authenticate(request: MockRequest, tokens: TokenAuthority): MockResponse | undefined {
   const header = request.headers['authorization'];
   if (header === undefined) return documentedError(401, 'headerNotFound');
-  if (header !== `Bearer ${token}`)
+  if (!tokens.check(header).valid)
     return errorResponse(401, 'InvalidAuthorizationToken', 'Access token is missing, invalid or expired. Access denied.');
   return undefined;
 }
@@ -95,7 +107,7 @@ export function handleOperation(request: MockRequest, context: OperationContext)
   const { connectionId } = request;
   if (connectionId === undefined || !['GET', 'PUT'].includes(request.method))
     return errorResponse(404, 'ResourceNotFound', 'The requested resource does not exist.');
-  const unauthenticated = authenticate(request, context.token);
+  const unauthenticated = authenticate(request, context.tokens);
   if (unauthenticated) return unauthenticated;
   const throttled = context.limiter.take(request.headers['authorization']!);
   if (!throttled.allowed) {

@@ -1,12 +1,36 @@
-// The embedded mock server: an HTTP front for mock/operation.ts on a free loopback port, with its own
-// token and a seeded connection. create() / stop() / reset(), and setBehaviour() to change how it
-// answers (the faults and variants of mock/behaviours.ts use it).
-import crypto from 'node:crypto';
+// The embedded mock server: an HTTP front for mock/operation.ts on a free loopback port, with a
+// seeded connection and an authority of its own (mock/tokens.ts): it issues signed JWTs, publishes its
+// key through OpenID discovery, and validates the token of every request. create() / stop() / reset(),
+// and setBehaviour() to change how it answers (the faults and variants of mock/behaviours.ts use it).
+// Besides the operation it serves, outside any behaviour and outside the request count:
+//   GET  /.well-known/openid-configuration       discovery (issuer, jwks_uri)
+//   GET  /.well-known/openid-configuration/jwks  the public key
+//   POST /_mock/tokens                           a token with the given scope, issuer or life (mock/tokens.ts
+//                                                TokenRequest), for the checks of the 401's causes
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleOperation, PATH_PREFIX, type MockRequest, type MockResponse, type OperationContext } from './operation';
+import {
+  errorResponse,
+  handleOperation,
+  JSON_TYPE,
+  PATH_PREFIX,
+  type MockRequest,
+  type MockResponse,
+  type OperationContext,
+} from './operation';
+import { releaseHanging, sendMisbehaving } from './transport';
 import { RateLimiter, type RateLimitOptions } from './rate-limit';
 import { ConnectionStore, seedConnection, type StoredConnection } from './store';
+import {
+  DISCOVERY_PATH,
+  JWKS_PATH,
+  MOCK_TOKEN_LIFETIME_SECONDS,
+  MOCK_TOKENS_PATH,
+  parseTokenRequest,
+  TokenAuthority,
+  type IssuedToken,
+  type TokenRequest,
+} from './tokens';
 
 /** Wraps the documented behaviour: call `next` for what a conformant server would answer. */
 export type Behaviour = (
@@ -18,6 +42,10 @@ export type Behaviour = (
 export interface MockOptions {
   port?: number;
   host?: string;
+  /**
+   * A fixed token accepted as it is, besides the JWTs the mock issues, and then mock.token: for clients
+   * that need a known value. Default: a JWT the mock issues, valid for a day.
+   */
   token?: string;
   /** Default: 60 requests per second and client, so a probe is throttled in well under a second. */
   rateLimit?: RateLimitOptions;
@@ -29,9 +57,10 @@ const DEFAULT_RATE_LIMIT: RateLimitOptions = { limit: 60, windowSeconds: 1 };
 
 export class StorageConnectionMock {
   readonly url: string;
+  /** A valid token of the run (see MockOptions.token). */
   readonly token: string;
   readonly connectionId: string;
-  /** Requests received since start or the last reset. */
+  /** Requests of the operation (not discovery or /_mock) received since start or the last reset. */
   readonly requestCount = { total: 0 };
   private behaviour?: Behaviour;
 
@@ -41,9 +70,7 @@ export class StorageConnectionMock {
     seed: StoredConnection[],
     behaviour?: Behaviour,
   ) {
-    const { address, port } = server.address() as AddressInfo;
-    this.url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
-    this.context.linkBase = this.url;
+    this.url = context.linkBase;
     this.token = context.token;
     this.connectionId = seed[0]!.id;
     this.behaviour = behaviour;
@@ -51,18 +78,23 @@ export class StorageConnectionMock {
 
   static async create(options: MockOptions = {}): Promise<StorageConnectionMock> {
     const seed = options.seed ?? [seedConnection()];
-    const context: OperationContext = {
-      store: new ConnectionStore(seed),
-      limiter: new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT),
-      token: options.token ?? crypto.randomBytes(24).toString('base64url'),
-      linkBase: '',
-    };
     const server = http.createServer();
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
     });
+    const { address, port } = server.address() as AddressInfo;
+    // The mock is its own authority: its URL is the tokens' issuer, as https://ims.bentley.com is the platform's.
+    const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
+    const tokens = await TokenAuthority.create(url, options.token);
+    const context: OperationContext = {
+      store: new ConnectionStore(seed),
+      limiter: new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT),
+      token: options.token ?? (await tokens.issue({ lifetimeSeconds: MOCK_TOKEN_LIFETIME_SECONDS })).access_token,
+      tokens,
+      linkBase: url,
+    };
     const mock = new StorageConnectionMock(server, context, seed, options.behaviour);
     // A failure serve() did not answer itself (say, headers a behaviour made up that Node refuses)
     // gets a 500 while nothing is sent yet, else the exchange is dropped: never an unhandled
@@ -76,6 +108,11 @@ export class StorageConnectionMock {
   /** The stored state of a connection, for tests of the mock itself. */
   connection(id = this.connectionId): StoredConnection | undefined {
     return this.context.store.get(id);
+  }
+
+  /** A token signed by the mock (for tests in this process, and a fake token endpoint standing in for the platform's). */
+  issueToken(request: TokenRequest = {}): Promise<IssuedToken> {
+    return this.context.tokens.issue(request);
   }
 
   get connectionCount(): number {
@@ -93,6 +130,7 @@ export class StorageConnectionMock {
   }
 
   async stop(): Promise<void> {
+    releaseHanging();
     this.server.closeAllConnections();
     await new Promise<void>(resolve => this.server.close(() => resolve()));
   }
@@ -108,8 +146,12 @@ export class StorageConnectionMock {
       res.destroy();
       return;
     }
+    const own = await this.serveOwn(req, received);
+    if (own) return send(res, own);
     this.requestCount.total += 1;
     const request = toMockRequest(req, received);
+    // The signature of the request's token is verified here, the rest of its validation in the operation.
+    await this.context.tokens.prepare(request.headers['authorization']);
     const next = (r: MockRequest = request) => handleOperation(r, this.context);
     let response: MockResponse;
     let body: string;
@@ -121,9 +163,29 @@ export class StorageConnectionMock {
       body = response.body as string;
     }
     if (res.destroyed) return;
+    if (response.transport) return sendMisbehaving(res, response.status, response.headers, body, response.transport);
     res.writeHead(response.status, response.headers);
     res.end(body);
   }
+
+  /** The authority's endpoints and the test helper: the answer, or undefined for the operation's paths. */
+  private async serveOwn(req: http.IncomingMessage, body: string): Promise<MockResponse | undefined> {
+    const pathname = new URL(req.url ?? '/', 'http://mock').pathname;
+    const json = (status: number, value: unknown): MockResponse => ({ status, headers: { 'content-type': JSON_TYPE }, body: value });
+    const { tokens } = this.context;
+    if (pathname === DISCOVERY_PATH && req.method === 'GET') return json(200, tokens.discovery());
+    if (pathname === JWKS_PATH && req.method === 'GET') return json(200, tokens.jwks);
+    if (pathname !== MOCK_TOKENS_PATH) return undefined;
+    if (req.method !== 'POST') return errorResponse(405, 'MethodNotAllowed', `${MOCK_TOKENS_PATH} takes POST.`);
+    const request = parseTokenRequest(body);
+    if (typeof request === 'string') return errorResponse(400, 'InvalidTokenRequest', `${request}.`);
+    return json(201, await tokens.issue(request));
+  }
+}
+
+function send(res: http.ServerResponse, response: MockResponse): void {
+  if (res.destroyed) return;
+  res.writeHead(response.status, response.headers).end(JSON.stringify(response.body));
 }
 
 function failQuietly(res: http.ServerResponse, error: unknown): void {
@@ -153,5 +215,9 @@ function toMockRequest(req: http.IncomingMessage, body: string): MockRequest {
   }
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  // Node keeps the first of repeated Authorization headers and drops the rest; a gateway that combines
+  // them, as a list field, gets a value that is no bearer credential: two Authorization headers are refused.
+  const authorization = req.headersDistinct['authorization'];
+  if (authorization) headers['authorization'] = authorization.join(', ');
   return { method: req.method ?? 'GET', connectionId, headers, body };
 }

@@ -35,6 +35,13 @@ export const TOPICS = [
   '@empty-bearer',
   '@invalid-token',
   '@basic-scheme',
+  '@wrong-issuer', // a token another issuer signed
+  '@altered-signature', // the target's token with its signature altered
+  '@alg-none', // the target's claims in an unsigned token (alg: none)
+  '@expired-token', // a token past its expiry
+  '@missing-scope', // a token without the itwin-platform scope
+  '@malformed-authorization', // an Authorization header that is not one bearer token
+  '@scheme-case', // the scheme name in another case: RFC 7235 makes it case-insensitive (an advisory)
   '@auth-before-lookup', // 401 comes before 404
   '@auth-before-validation', // 401 comes before 422
   '@unauthorised-unchanged', // a request rejected with 401 changes nothing

@@ -2,10 +2,12 @@
 // back): the one place that knows the path, the headers, the deadline, the request budget and the
 // retry-after policy. It knows nothing of the test runner: setup, teardown, checks and the probe all
 // send through it; the fixtures add report steps around it through its hooks.
+import http from 'node:http';
+import https from 'node:https';
 import { CONNECTIONS_PATH, RECOMMENDED_ACCEPT } from '../contract/operation';
 import { redactText } from '../report/redact';
 import type { RequestBudget } from './budget';
-import { encodeBody, NO_BODY, parseJson, type ApiResponse, type Credentials, type Method } from './http';
+import { encodeBody, NO_BODY, parseJson, readCapped, type ApiResponse, type Credentials, type Method } from './http';
 import { DEFAULT_THROTTLE_POLICY, retryAfterSeconds, sleep, type ThrottlePolicy } from './throttle';
 
 export { NO_BODY, raw, RawBody, type ApiResponse, type Credentials } from './http';
@@ -42,6 +44,8 @@ export interface ClientOptions {
   throttle?: ThrottlePolicy;
   /** Longest wait for one response, body included (default 30 s). */
   deadlineMs?: number;
+  /** The largest body read whole (default 10 MiB); past it the answer is marked oversized. */
+  maxResponseBytes?: number;
   /** Extra headers for every request, e.g. a target profile's `Prefer`. */
   headers?: Record<string, string>;
 }
@@ -52,6 +56,11 @@ export interface SendOptions {
   retryWhenThrottled?: boolean;
   /** Restoring the connection is never refused for want of budget. */
   outsideBudget?: boolean;
+  /**
+   * Authorization sent as these separate header lines instead of `credentials` (a malformed request:
+   * fetch would merge them into one, so this request goes through node:http).
+   */
+  authorizationLines?: string[];
 }
 
 export class TransportError extends Error {
@@ -59,6 +68,7 @@ export class TransportError extends Error {
 }
 
 const DEFAULT_DEADLINE_MS = 30_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 function authorizationOf(credentials: Credentials, token: string): string | undefined {
   if (credentials === 'token') return `Bearer ${token}`;
@@ -121,7 +131,8 @@ export class StorageConnectionsClient {
     options: SendOptions,
     throttleWaits: number[],
   ): Promise<ApiResponse> {
-    const credentials = options.credentials ?? 'token';
+    const lines = options.authorizationLines;
+    const credentials: Credentials = lines ? { authorization: lines.join(', ') } : (options.credentials ?? 'token');
     // Asked for on every attempt: after a long retry-after the last one may have expired.
     const token = credentials === 'token' ? await this.options.token() : '';
     const headers: Record<string, string> = { accept: RECOMMENDED_ACCEPT, ...this.options.headers };
@@ -130,30 +141,26 @@ export class StorageConnectionsClient {
     if (data !== undefined) headers['content-type'] = 'application/json';
     if (!options.outsideBudget) this.options.budget?.take();
     const url = this.urlOf(connectionId);
-    const exchange = { connectionId, method, sentBody: body, sentHeaders: headers, sentData: data, credentials };
+    // Each line recorded under a name of its own (the recording layer redacts them all).
+    const sentHeaders = lines ? { ...withoutAuthorization(headers), ...linesAsRecorded(lines) } : headers;
+    const exchange = { connectionId, method, sentBody: body, sentHeaders, sentData: data, credentials };
     const deadlineMs = this.options.deadlineMs ?? DEFAULT_DEADLINE_MS;
     const started = Date.now();
     let response: ApiResponse;
     try {
       // As bytes: the malformed bodies of the 422 checks must reach the server exactly as written.
-      const answer = await fetch(url, {
-        method,
-        headers,
-        body: data === undefined ? undefined : Buffer.from(data, 'utf8'),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(deadlineMs),
-      });
-      // As bytes too: text() would drop a byte order mark.
-      const text = Buffer.from(await answer.arrayBuffer()).toString('utf8');
-      response = {
-        method,
-        url,
-        status: answer.status,
-        headers: Object.fromEntries(answer.headers),
-        text,
-        json: parseJson(text),
-        throttleWaits: [...throttleWaits],
-      };
+      const bytes = data === undefined ? undefined : Buffer.from(data, 'utf8');
+      const answer = lines
+        ? await sendWithLines(url, method, withoutAuthorization(headers), lines, bytes, deadlineMs)
+        : await fetch(url, { method, headers, body: bytes, redirect: 'manual', signal: AbortSignal.timeout(deadlineMs) }).then(
+            async answer => ({
+              status: answer.status,
+              headers: Object.fromEntries(answer.headers),
+              ...(await readCapped(answer, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES)),
+            }),
+          );
+      const json = 'oversized' in answer && answer.oversized !== undefined ? undefined : parseJson(answer.text);
+      response = { method, url, ...answer, json, throttleWaits: [...throttleWaits] };
     } catch (error) {
       await this.hooks.exchange?.({
         ...exchange,
@@ -167,6 +174,51 @@ export class StorageConnectionsClient {
     await this.hooks.exchange?.({ ...exchange, response });
     return response;
   }
+}
+
+function withoutAuthorization(headers: Record<string, string>): Record<string, string> {
+  const rest = { ...headers };
+  delete rest['authorization'];
+  return rest;
+}
+
+const linesAsRecorded = (lines: string[]) =>
+  Object.fromEntries(lines.map((line, i) => [i === 0 ? 'authorization' : `authorization (line ${i + 1})`, line]));
+
+/** One request with repeated Authorization lines, through node:http(s); the answer as fetch's would read. */
+function sendWithLines(
+  url: string,
+  method: Method,
+  headers: Record<string, string>,
+  lines: string[],
+  body: Buffer | undefined,
+  deadlineMs: number,
+): Promise<{ status: number; headers: Record<string, string>; text: string }> {
+  const request = new URL(url).protocol === 'https:' ? https.request : http.request;
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      method,
+      // Node sends an array value as one header line per element (its types allow that for some names only).
+      headers: { ...headers, authorization: lines as unknown as string, ...(body && { 'content-length': String(body.length) }) },
+      signal: AbortSignal.timeout(deadlineMs),
+    });
+    req.on('error', reject);
+    req.on('response', res => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: Object.fromEntries(
+            Object.entries(res.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]),
+          ),
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+    });
+    req.end(body);
+  });
 }
 
 /** Why a request got no answer, in a few words. */

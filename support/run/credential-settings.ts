@@ -11,13 +11,24 @@ export interface CredentialSettings {
   tokenUrl?: string;
   /** Space-separated scopes. */
   scope: string;
+  /** Another scope the service app holds, without itwin-platform (IMS_OTHER_SCOPE): for the 401 check of a missing scope. */
+  otherScope?: string;
 }
 
 export const DEFAULT_AUTHORITY = 'https://ims.bentley.com';
 export const DEFAULT_SCOPE = 'itwin-platform';
-export const CREDENTIAL_VARIABLES = ['IMS_CLIENT_ID', 'IMS_CLIENT_SECRET', 'IMS_AUTHORITY', 'IMS_TOKEN_URL', 'IMS_SCOPE'] as const;
+export const CREDENTIAL_VARIABLES = [
+  'IMS_CLIENT_ID',
+  'IMS_CLIENT_SECRET',
+  'IMS_AUTHORITY',
+  'IMS_TOKEN_URL',
+  'IMS_SCOPE',
+  'IMS_OTHER_SCOPE',
+] as const;
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** RFC 6749 3.3: scope tokens are printable ASCII without space, " and \, separated by single spaces. */
+const SCOPES = /^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/;
 
 /** An https URL, or http on this machine only (a local fake); no query, fragment or credentials. */
 export function parseEndpoint(variable: string, raw: string, example: string): string {
@@ -44,7 +55,7 @@ export function readCredentialSettings(env: NodeJS.ProcessEnv = process.env): Cr
   const clientId = env.IMS_CLIENT_ID || undefined;
   const clientSecret = env.IMS_CLIENT_SECRET || undefined;
   if (!clientId && !clientSecret) {
-    for (const name of ['IMS_AUTHORITY', 'IMS_TOKEN_URL', 'IMS_SCOPE'] as const) {
+    for (const name of ['IMS_AUTHORITY', 'IMS_TOKEN_URL', 'IMS_SCOPE', 'IMS_OTHER_SCOPE'] as const) {
       if (env[name])
         throw new ConfigError(
           `${name} is set but IMS_CLIENT_ID and IMS_CLIENT_SECRET are not: set both to the service app's credentials, or unset ${name}.`,
@@ -68,8 +79,16 @@ export function readCredentialSettings(env: NodeJS.ProcessEnv = process.env): Cr
   const authority = parseEndpoint('IMS_AUTHORITY', env.IMS_AUTHORITY || DEFAULT_AUTHORITY, DEFAULT_AUTHORITY).replace(/\/+$/, '');
   const tokenUrl = env.IMS_TOKEN_URL ? parseEndpoint('IMS_TOKEN_URL', env.IMS_TOKEN_URL, `${DEFAULT_AUTHORITY}/connect/token`) : undefined;
   const scope = (env.IMS_SCOPE ?? '').trim().replace(/\s+/g, ' ') || DEFAULT_SCOPE;
-  // RFC 6749 3.3: scope tokens are printable ASCII without space, " and \.
-  if (!/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/.test(scope))
+  if (!SCOPES.test(scope))
     throw new ConfigError(`IMS_SCOPE "${scope}" is not a list of scopes: set it to space-separated scopes, e.g. ${DEFAULT_SCOPE}.`);
-  return { clientId, clientSecret, authority, tokenUrl, scope };
+  const otherScope = (env.IMS_OTHER_SCOPE ?? '').trim().replace(/\s+/g, ' ') || undefined;
+  if (otherScope !== undefined && !SCOPES.test(otherScope))
+    throw new ConfigError(
+      `IMS_OTHER_SCOPE "${otherScope}" is not a list of scopes: set it to a scope the service app holds other than ${DEFAULT_SCOPE}, or unset it.`,
+    );
+  if (otherScope?.split(' ').includes(DEFAULT_SCOPE))
+    throw new ConfigError(
+      `IMS_OTHER_SCOPE "${otherScope}" includes ${DEFAULT_SCOPE}, so its token could not show a missing scope: set it to another scope the service app holds, or unset it.`,
+    );
+  return { clientId, clientSecret, authority, tokenUrl, scope, ...(otherScope && { otherScope }) };
 }

@@ -38,6 +38,8 @@ const EXAMPLE_CONNECTION_ID: string = JSON.parse(
 
 const STATELESS =
   'Prism is stateless and answers every valid update with the document\'s 200 example (displayName "30", authenticationType User)';
+const TOKEN_BLIND =
+  'Prism checks only that Authorization carries a Bearer token, never its issuer, signature, expiry or scope: any token passes, so a refusal for this cause cannot be shown (Prefer: code=401 would show only the shape of a 401, which the invalid-token check already does)';
 const NOT_JSON =
   'Prism answers a body that is not JSON with 400 text/plain "Invalid JSON" before it validates or checks credentials; no Prefer reaches 422';
 
@@ -71,6 +73,17 @@ export const PROFILES = {
       },
     ],
     skip: [
+      // Before @unauthorised-unchanged, which the checks of the 401's causes also carry: their own reasons come first.
+      { tag: '@wrong-issuer', reason: `${TOKEN_BLIND}.` },
+      { tag: '@altered-signature', reason: `${TOKEN_BLIND}.` },
+      { tag: '@alg-none', reason: `${TOKEN_BLIND}.` },
+      { tag: '@expired-token', reason: `${TOKEN_BLIND}.` },
+      { tag: '@missing-scope', reason: `${TOKEN_BLIND}; nor does it issue a token for another scope.` },
+      {
+        tag: '@malformed-authorization',
+        reason:
+          'Prism checks only that Authorization starts with the Bearer scheme and something after it: it takes a token with spaces or non-ASCII characters in it and two Authorization headers (200), so the malformed headers it judges are those of the empty-bearer and Basic checks.',
+      },
       {
         tag: '@echo',
         reason: `${STATELESS}: it neither echoes the requested values nor keeps them to read back.`,

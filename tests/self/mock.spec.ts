@@ -1,6 +1,8 @@
 // The embedded mock is a product part: it keeps the document's contract on its own (these checks do
-// not go through the conformance suite) and its rate limit answers with an honest retry-after.
+// not go through the conformance suite), its rate limit answers with an honest retry-after, and it
+// issues and validates tokens like the platform's authority.
 import http from 'node:http';
+import * as jose from 'jose';
 import { test, expect } from './fixtures';
 import { StorageConnectionMock } from '../../mock/server';
 import { RateLimiter } from '../../mock/rate-limit';
@@ -135,4 +137,86 @@ test('the rate limiter counts per client and tells the whole seconds left in the
   expect(limiter.take('a')).toEqual({ allowed: false, retryAfterSeconds: 1 });
   now = 5_000;
   expect(limiter.take('a')).toEqual({ allowed: true });
+});
+
+test.describe('the mock as its own authority: signed tokens, validated like the platform', () => {
+  const otherKey = () => jose.generateKeyPair('RS256');
+
+  test('its token is an RS256 JWT that its published key verifies, with issuer, audience, scope and expiry', async () => {
+    const discovery = (await (await fetch(`${mock.url}/.well-known/openid-configuration`)).json()) as { issuer: string; jwks_uri: string };
+    expect(discovery.issuer).toBe(mock.url);
+    const { payload, protectedHeader } = await jose.jwtVerify(mock.token, jose.createRemoteJWKSet(new URL(discovery.jwks_uri)), {
+      issuer: discovery.issuer,
+      audience: 'itwin-platform',
+      algorithms: ['RS256'],
+    });
+    expect(protectedHeader.kid).toBeTruthy();
+    expect(payload.scope).toEqual(['itwin-platform']);
+    expect(payload.exp! - payload.iat!).toBe(24 * 3600);
+  });
+
+  test('each cause of the 401 is refused, and a token that breaks none is taken', async () => {
+    const [header, payload, signature] = mock.token.split('.') as [string, string, string];
+    const flipped = Buffer.from(signature, 'base64url');
+    flipped[0]! ^= 1;
+    const { privateKey } = await otherKey();
+    const claims = jose.decodeJwt(mock.token);
+    const foreign = await new jose.SignJWT({ ...claims }).setProtectedHeader({ alg: 'RS256', kid: 'other' }).sign(privateKey);
+    const issued = async (request: object) => (await mock.issueToken(request)).access_token;
+    const refused: [string, string][] = [
+      ['another issuer, same key', `Bearer ${await issued({ issuer: 'https://other.invalid' })}`],
+      ['the same claims, another key', `Bearer ${foreign}`],
+      ['an altered signature', `Bearer ${header}.${payload}.${flipped.toString('base64url')}`],
+      ['alg: none', `Bearer ${jose.base64url.encode('{"alg":"none"}')}.${payload}.`],
+      ['expired', `Bearer ${await issued({ lifetimeSeconds: 60, issuedSecondsAgo: 120 })}`],
+      ['another scope', `Bearer ${await issued({ scope: 'other-api' })}`],
+      ['text after the token', `Bearer ${mock.token} more`],
+      ['a space inside', `Bearer ${mock.token.slice(0, 50)} ${mock.token.slice(50)}`],
+      ['no scheme', mock.token],
+      ['an opaque token', 'Bearer wrong'],
+    ];
+    for (const [what, authorization] of refused) expect((await put('{"displayName":"x"}', authorization)).status, what).toBe(401);
+    expect(mock.connection()?.displayName, 'no refused request wrote').not.toBe('x');
+    const accepted: [string, string][] = [
+      ['its own token', `Bearer ${mock.token}`],
+      ['the scheme in lower case', `bearer ${mock.token}`],
+      ['a token it issued with itwin-platform among other scopes', `Bearer ${await issued({ scope: 'other-api itwin-platform' })}`],
+    ];
+    for (const [what, authorization] of accepted) expect((await put('{}', authorization)).status, what).toBe(200);
+  });
+
+  test('two Authorization headers are refused, whichever holds the valid token', async () => {
+    const { hostname, port } = new URL(mock.url);
+    for (const lines of [
+      [`Bearer ${mock.token}`, 'Bearer wrong'],
+      ['Bearer wrong', `Bearer ${mock.token}`],
+      [`Bearer ${mock.token}`, `Bearer ${mock.token}`],
+    ]) {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = http.request({
+          host: hostname,
+          port,
+          method: 'PUT',
+          path: `/synchronization/imodels/storageconnections/${encodeURIComponent(mock.connectionId)}`,
+          headers: { 'content-type': 'application/json', authorization: lines as unknown as string },
+        });
+        req.on('error', reject);
+        req.on('response', res => resolve(res.resume().statusCode ?? 0));
+        req.end('{}');
+      });
+      expect(status, lines.map(line => (line.includes(mock.token) ? 'valid' : line)).join(' + ')).toBe(401);
+    }
+  });
+
+  test('POST /_mock/tokens issues what it is asked for, and refuses what it cannot read', async () => {
+    const ask = (body: string) => fetch(`${mock.url}/_mock/tokens`, { method: 'POST', body });
+    const response = await ask('{"scope":"a b","lifetimeSeconds":60,"issuedSecondsAgo":120}');
+    expect(response.status).toBe(201);
+    const issued = (await response.json()) as { access_token: string; expires_in: number; token_type: string };
+    expect(issued).toMatchObject({ token_type: 'Bearer', expires_in: -60 });
+    expect(jose.decodeJwt(issued.access_token)).toMatchObject({ scope: ['a', 'b'], iss: mock.url });
+    for (const bad of ['[]', '{"lifetimeSeconds":-1}', '{"scope":""}', '{"admin":true}', 'x'])
+      expect((await ask(bad)).status, bad).toBe(400);
+    expect(mock.requestCount.total, 'helper requests are not requests of the operation').toBe(0);
+  });
 });
