@@ -2,6 +2,7 @@
 // request to a response. It keeps the document's contract; mock/server.ts only moves bytes.
 import { AUTHENTICATION_TYPES, CONNECTIONS_PATH, DOCUMENTED_ERRORS } from '../support/contract/operation';
 import type { RateLimiter } from './rate-limit';
+import type { Transport } from './transport';
 import { representation, type ConnectionStore, type StoredConnection } from './store';
 import type { TokenAuthority } from './tokens';
 
@@ -18,6 +19,8 @@ export interface MockResponse {
   headers: Record<string, string>;
   /** Serialised as JSON unless it is a string, which is sent as it is. */
   body?: unknown;
+  /** Misbehaviour below the contract (mock/transport.ts): hang, trickle, a huge body, a reset mid-body. */
+  transport?: Transport;
 }
 
 export interface OperationContext {

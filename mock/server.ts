@@ -18,6 +18,7 @@ import {
   type MockResponse,
   type OperationContext,
 } from './operation';
+import { releaseHanging, sendMisbehaving } from './transport';
 import { RateLimiter, type RateLimitOptions } from './rate-limit';
 import { ConnectionStore, seedConnection, type StoredConnection } from './store';
 import {
@@ -129,6 +130,7 @@ export class StorageConnectionMock {
   }
 
   async stop(): Promise<void> {
+    releaseHanging();
     this.server.closeAllConnections();
     await new Promise<void>(resolve => this.server.close(() => resolve()));
   }
@@ -161,6 +163,7 @@ export class StorageConnectionMock {
       body = response.body as string;
     }
     if (res.destroyed) return;
+    if (response.transport) return sendMisbehaving(res, response.status, response.headers, body, response.transport);
     res.writeHead(response.status, response.headers);
     res.end(body);
   }

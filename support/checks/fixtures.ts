@@ -1,6 +1,7 @@
 // The one entry point of the checks: `test` with the suite's fixtures, and `expect` with its matchers.
 //   target       (worker) what the run is pointed at and the connection's original state
-//   client       (worker) the plain client of the operation, with the run's token and budget
+//   client       (worker) the plain client of the operation, with the run's token, deadline and budget
+//   breaker      (worker) transport failures in a row: once the target stops answering, the rest is skipped
 //   profileSkips (test, automatic) skips what a stand-in target (TARGET_PROFILE) cannot satisfy, with the reason
 //   allureLabels (test, automatic) epic, feature, story, response path, severity, documentation link;
 //                after a failure, its kind (the Allure category)
@@ -8,7 +9,8 @@
 //                the connection if the test may have changed it, so every test starts from the original state
 import { test as base } from '@playwright/test';
 import { clientFor } from '../client/for-target';
-import type { StorageConnectionsClient } from '../client/client';
+import { TransportBreaker } from '../client/breaker';
+import type { Exchange, StorageConnectionsClient } from '../client/client';
 import { labelOutcome, labelTest } from '../report/allure-labels';
 import { recordOutcome } from '../report/coverage-record';
 import { PROFILES, preferFor, skipReasonFor } from '../run/profiles';
@@ -17,6 +19,9 @@ import { recordingHooks } from './recorder';
 import { restoreIfChanged, StateTracker } from './state';
 
 export { expect } from './matchers';
+
+/** The deadline of requests sent after one went unanswered, until one is answered again. */
+const SUSPECT_DEADLINE_MS = 10_000;
 
 function requireTarget(): Target {
   const target = publishedTarget();
@@ -27,11 +32,13 @@ function requireTarget(): Target {
 
 export const test = base.extend<
   { api: StorageConnectionsClient; allureLabels: void; profileSkips: void },
-  { target: Target; client: StorageConnectionsClient }
+  { target: Target; client: StorageConnectionsClient; breaker: TransportBreaker }
 >({
   target: [async ({}, use) => use(requireTarget()), { scope: 'worker' }],
 
   client: [async ({ target }, use) => use(clientFor(target)), { scope: 'worker' }],
+
+  breaker: [async ({ target }, use) => use(new TransportBreaker(target.breaker.file, target.breaker.threshold)), { scope: 'worker' }],
 
   profileSkips: [
     async ({ target }, use, testInfo) => {
@@ -59,7 +66,7 @@ export const test = base.extend<
     { auto: true },
   ],
 
-  api: async ({ client, target }, use, testInfo) => {
+  api: async ({ client, target, breaker }, use, testInfo) => {
     // Once the budget is spent the remaining checks are skipped, and the run fails in teardown.
     testInfo.skip(
       client.options.budget?.refuseIfSpent() ?? false,
@@ -69,12 +76,26 @@ export const test = base.extend<
     // Reached with Prefer, the check shows the response's shape, not the behaviour its title claims.
     if (rule)
       testInfo.annotations.push({ type: 'shape only', description: `${target.profile} profile, Prefer: ${rule.prefer}. ${rule.note}` });
+    const unresponsive = breaker.open;
+    testInfo.skip(
+      !!unresponsive,
+      `the target stopped answering at ${unresponsive?.since} (${unresponsive?.failures} requests in a row got no answer within ${target.deadlineMs / 1000} s): the remaining checks are skipped`,
+    );
     const tracker = new StateTracker(target);
-    const recorded = client.withHooks(recordingHooks(testInfo, tracker.observe));
+    const observe = (exchange: Exchange) => {
+      tracker.observe(exchange);
+      if (exchange.response.status === 0) breaker.failed();
+      else breaker.answered();
+    };
+    // Once a request went unanswered, the next ones get a shorter deadline until one is answered:
+    // a target that stopped answering is found unresponsive in under a minute, not in three deadlines.
+    const suspect = breaker.failures > 0 ? client.withOptions({ deadlineMs: Math.min(target.deadlineMs, SUSPECT_DEADLINE_MS) }) : client;
+    const recorded = suspect.withHooks(recordingHooks(testInfo, observe));
     await use(rule ? recorded.withHooks({}, { prefer: rule.prefer }) : recorded);
     // The restore asks for real answers: no Prefer.
-    // A connection that could not be read at setup has no original state to go back to.
-    if (tracker.state !== 'original' && !target.unreadable)
+    // A connection that could not be read at setup has no original state to go back to; after a request
+    // that got no answer, the restore is left to teardown, which bounds it when the target stopped answering.
+    if (tracker.state !== 'original' && !target.unreadable && !tracker.transportFailed)
       await base.step('restore the connection to its original state if it changed', () => restoreIfChanged(recorded, target, tracker), {
         box: true,
       });

@@ -8,6 +8,7 @@ import { DOCUMENTED_RESPONSES, ERROR_CODES, errorCodeOf, OTHER_RATE_LIMIT_CODES 
 import { formatViolations, violationsOf, type ModelName, type Violation } from '../contract/schemas';
 import { noteFailureKind, type FailureKind } from '../report/failure-kind';
 import { advise } from './advisory';
+import { capForReport, capValueForReport } from '../report/body-cap';
 import { redactText, redactValue } from '../report/redact';
 
 const JSON_CONTENT_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
@@ -28,6 +29,13 @@ function checkResponse(response: ApiResponse, statuses: readonly number[]): { pr
     problems.push(
       `a 429 must carry retry-after, a whole number of seconds (at most ${DEFAULT_THROTTLE_POLICY.maxSeconds}, the longest this suite waits); got ${JSON.stringify(response.headers['retry-after'])}`,
     );
+  if (response.oversized !== undefined) {
+    const { limit, read } = response.oversized;
+    problems.push(
+      `response larger than ${limit} bytes (CONFORMANCE_MAX_RESPONSE_BYTES): ${read} bytes read before the suite stopped, so not judged further`,
+    );
+    return { problems, violations };
+  }
   const contentType = response.headers['content-type'];
   if (!contentType || !JSON_CONTENT_TYPE.test(contentType)) problems.push(`content-type ${JSON.stringify(contentType)} is not JSON`);
   if (response.json === undefined) {
@@ -68,6 +76,7 @@ function errorCodeProblem(response: ApiResponse): string | undefined {
 /** What a response that is not the documented one broke first, for the report's categories. */
 function failureKind(response: ApiResponse, statuses: readonly number[]): FailureKind {
   if (response.status >= 500) return 'Server error (5xx)';
+  if (response.oversized !== undefined) return 'Response too large';
   if (!statuses.includes(response.status) || !(response.status in DOCUMENTED_RESPONSES)) return 'Unexpected status';
   if (response.status === 429 && retryAfterSeconds(response) === undefined) return 'Throttling';
   if (
@@ -87,7 +96,7 @@ async function attachViolations(violations: Violation[], body: unknown): Promise
   const info = test.info();
   await info.attach('schema violations', { body: JSON.stringify(violations, null, 2), contentType: 'application/json' });
   await info.attach('body that failed the schema', {
-    body: redactSecrets(JSON.stringify(redactValue(body), null, 2)),
+    body: redactSecrets(capForReport(JSON.stringify(redactValue(body), null, 2))),
     contentType: 'application/json',
   });
 }
@@ -128,7 +137,7 @@ export const expect = base.extend({
       name: 'toMatchSchema',
       pass,
       expected: model,
-      actual: value,
+      actual: capValueForReport(value),
       message: () =>
         pass
           ? `${this.utils.matcherHint('toMatchSchema', undefined, undefined, { isNot: this.isNot })}\n\nexpected a value that breaks ${model}, but it validates`

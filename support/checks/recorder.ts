@@ -5,6 +5,7 @@ import { test, type TestInfo } from '@playwright/test';
 import type { ClientHooks, Exchange } from '../client/client';
 import { parseJson } from '../client/http';
 import { noteFailureKind } from '../report/failure-kind';
+import { capForReport, capValueForReport } from '../report/body-cap';
 import { redactHeaders, redactText, redactValue } from '../report/redact';
 import { expect } from './matchers';
 
@@ -25,15 +26,16 @@ async function attachExchange(testInfo: TestInfo, { sentHeaders, sentData, respo
   const received = {
     status: response.status,
     headers: redactHeaders(response.headers),
-    body: response.json !== undefined ? redactValue(response.json) : redactText(response.text),
+    body: response.json !== undefined ? capValueForReport(redactValue(response.json)) : redactText(capForReport(response.text)),
   };
   // Field names catch most secrets; the text pass catches them wherever else a server echoed them.
+  // Capped: a report keeps at most 64 KB of a body (report/body-cap.ts), redacted like the rest.
   await testInfo.attach(`request ${response.method}`, {
-    body: redactText(JSON.stringify(request, null, 2)),
+    body: redactText(capForReport(JSON.stringify(request, null, 2))),
     contentType: 'application/json',
   });
   await testInfo.attach(`response ${response.status}`, {
-    body: redactText(JSON.stringify(received, null, 2)),
+    body: redactText(capForReport(JSON.stringify(received, null, 2))),
     contentType: 'application/json',
   });
 }

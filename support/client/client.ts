@@ -7,7 +7,7 @@ import https from 'node:https';
 import { CONNECTIONS_PATH, RECOMMENDED_ACCEPT } from '../contract/operation';
 import { redactText } from '../report/redact';
 import type { RequestBudget } from './budget';
-import { encodeBody, NO_BODY, parseJson, type ApiResponse, type Credentials, type Method } from './http';
+import { encodeBody, NO_BODY, parseJson, readCapped, type ApiResponse, type Credentials, type Method } from './http';
 import { DEFAULT_THROTTLE_POLICY, retryAfterSeconds, sleep, type ThrottlePolicy } from './throttle';
 
 export { NO_BODY, raw, RawBody, type ApiResponse, type Credentials } from './http';
@@ -44,6 +44,8 @@ export interface ClientOptions {
   throttle?: ThrottlePolicy;
   /** Longest wait for one response, body included (default 30 s). */
   deadlineMs?: number;
+  /** The largest body read whole (default 10 MiB); past it the answer is marked oversized. */
+  maxResponseBytes?: number;
   /** Extra headers for every request, e.g. a target profile's `Prefer`. */
   headers?: Record<string, string>;
 }
@@ -66,6 +68,7 @@ export class TransportError extends Error {
 }
 
 const DEFAULT_DEADLINE_MS = 30_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 function authorizationOf(credentials: Credentials, token: string): string | undefined {
   if (credentials === 'token') return `Bearer ${token}`;
@@ -86,6 +89,11 @@ export class StorageConnectionsClient {
   /** The same client with other hooks (the fixtures' recording layer) and extra headers. */
   withHooks(hooks: ClientHooks, headers: Record<string, string> = {}): StorageConnectionsClient {
     return new StorageConnectionsClient({ ...this.options, headers: { ...this.options.headers, ...headers } }, { ...this.hooks, ...hooks });
+  }
+
+  /** The same client and hooks with some options changed (a shorter deadline, say). */
+  withOptions(options: Partial<ClientOptions>): StorageConnectionsClient {
+    return new StorageConnectionsClient({ ...this.options, ...options }, this.hooks);
   }
 
   urlOf(connectionId: string): string {
@@ -150,14 +158,14 @@ export class StorageConnectionsClient {
       const answer = lines
         ? await sendWithLines(url, method, withoutAuthorization(headers), lines, bytes, deadlineMs)
         : await fetch(url, { method, headers, body: bytes, redirect: 'manual', signal: AbortSignal.timeout(deadlineMs) }).then(
-            // As bytes too: text() would drop a byte order mark.
             async answer => ({
               status: answer.status,
               headers: Object.fromEntries(answer.headers),
-              text: Buffer.from(await answer.arrayBuffer()).toString('utf8'),
+              ...(await readCapped(answer, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES)),
             }),
           );
-      response = { method, url, ...answer, json: parseJson(answer.text), throttleWaits: [...throttleWaits] };
+      const json = 'oversized' in answer && answer.oversized !== undefined ? undefined : parseJson(answer.text);
+      response = { method, url, ...answer, json, throttleWaits: [...throttleWaits] };
     } catch (error) {
       await this.hooks.exchange?.({
         ...exchange,

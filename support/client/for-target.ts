@@ -8,10 +8,12 @@ import { ClientCredentialsToken } from './token';
 export function clientFor(target: Target): StorageConnectionsClient {
   // Without a known expiry the token counts as expired, so the worker asks for one of its own.
   const initial = { accessToken: target.token, expiresAt: target.tokenExpiresAt ?? 0, obtainedAt: target.tokenObtainedAt };
-  const credentials = target.credentials && new ClientCredentialsToken(target.credentials, initial);
+  const credentials = target.credentials && new ClientCredentialsToken(target.credentials, initial, { timeoutMs: target.deadlineMs });
   return new StorageConnectionsClient({
     baseUrl: target.baseUrl,
     token: credentials ? () => credentials.get() : () => Promise.resolve(target.token),
     budget: target.budget && new RequestBudget(target.budget.file, target.budget.limit),
+    deadlineMs: target.deadlineMs,
+    maxResponseBytes: target.maxResponseBytes,
   });
 }

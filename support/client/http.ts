@@ -25,6 +25,8 @@ export interface ApiResponse {
   json: unknown;
   /** Seconds waited on 429s before this response. */
   throttleWaits: number[];
+  /** The body was larger than the client reads whole: that ceiling and the bytes read before it stopped (text holds their start). */
+  oversized?: { limit: number; read: number };
 }
 
 /** The bytes of a body, and how it reads in a report; undefined data: no body. */
@@ -42,4 +44,26 @@ export function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** What is kept of a body past the ceiling: its start, enough to show what it was. */
+const KEPT_OF_OVERSIZED = 64 * 1024;
+
+/**
+ * Reads a body as bytes (text() would drop a byte order mark), but no more than `max` of them: past
+ * that, the rest is not read, the answer says so (oversized) and keeps only its start.
+ */
+export async function readCapped(answer: Response, max: number): Promise<{ text: string; oversized?: { limit: number; read: number } }> {
+  if (!answer.body) return { text: '' };
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of answer.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > max) {
+      await answer.body.cancel().catch(() => {});
+      return { text: Buffer.concat(chunks).subarray(0, KEPT_OF_OVERSIZED).toString('utf8'), oversized: { limit: max, read: size } };
+    }
+    chunks.push(Buffer.from(chunk));
+  }
+  return { text: Buffer.concat(chunks).toString('utf8') };
 }

@@ -32,7 +32,7 @@ export interface RunOptions {
   behaviour?: string;
   env?: Record<string, string>;
   /** Called once the run has started, with a way to send a signal to all of its processes. */
-  onStart?: (run: { signal: (name: NodeJS.Signals) => void }) => void;
+  onStart?: (run: { signal: (name: NodeJS.Signals) => void; pid: number }) => void;
   /** Extra Playwright arguments, e.g. ['--grep', '404']. */
   args?: string[];
   /**
@@ -122,7 +122,7 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRu
   let output = '';
   child.stdout.on('data', chunk => (output += chunk));
   child.stderr.on('data', chunk => (output += chunk));
-  options.onStart?.({ signal: name => process.kill(-child.pid!, name) });
+  options.onStart?.({ signal: name => process.kill(-child.pid!, name), pid: child.pid! });
   const exitCode = await new Promise<number>(resolve => child.on('close', code => resolve(code ?? 1)));
   const wallMs = Date.now() - started;
   const tests = json && fs.existsSync(jsonFile) ? readJsonReport(jsonFile) : [];

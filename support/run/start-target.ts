@@ -41,7 +41,8 @@ export async function startTarget(config: SuiteConfig, shard: FullConfig['shard'
     const connectionId = connectionFor(config.connectionIds!, shard);
     const common = { baseUrl: config.baseUrl, connectionId, isEmbeddedMock: false, stop: async () => {} };
     if (!config.credentials) return { ...common, token: fixed(config.accessToken!) };
-    const source = new ClientCredentialsToken(config.credentials);
+    // The token request is bounded like every other (CONFORMANCE_REQUEST_DEADLINE_SECONDS).
+    const source = new ClientCredentialsToken(config.credentials, undefined, { timeoutMs: (config.requestDeadlineSeconds ?? 30) * 1000 });
     return {
       ...common,
       token: () => source.get(),
