@@ -1,10 +1,12 @@
 // Named behaviours of the embedded mock, chosen at start with MOCK_BEHAVIOUR=<name>:
-//   faults   (mock/faults.ts, and mock/faults-auth.ts for token validation) break the documented
-//            contract; the conformance suite must fail on each;
+//   faults   (mock/faults.ts, and mock/faults-auth.ts for token validation, mock/faults-generated.ts
+//            for what only generated requests reach) break the documented contract; the conformance
+//            suite must fail on each;
 //   variants (mock/variants.ts) keep the contract in a way the document allows but the default mock
 //            does not; the suite must pass on each of them.
 import { FAULTS } from './faults';
 import { AUTH_FAULTS } from './faults-auth';
+import { GENERATED_FAULTS } from './faults-generated';
 import type { Behaviour } from './server';
 import { VARIANTS } from './variants';
 
@@ -26,6 +28,7 @@ function named(kind: NamedBehaviour['kind'], entries: Record<string, Omit<NamedB
 export const BEHAVIOURS: Record<string, NamedBehaviour> = Object.fromEntries([
   ...named('fault', FAULTS),
   ...named('fault', AUTH_FAULTS),
+  ...named('fault', GENERATED_FAULTS),
   ...named('variant', VARIANTS),
 ]);
 

@@ -3,6 +3,8 @@
 //     with its JUnit, HTML and Allure reports) next to the floor: the runner starting and running one
 //     empty test (scripts/bench-floor/, a folder no other run collects). The ratio is the figure to watch;
 //   - the requests one run sends, split into the 429 probe and everything else;
+//   - what the generated checks (tests/conformance/generated.spec.ts) add: the suite run again with
+//     CONFORMANCE_GENERATED_CASES=0 (the generated checks skipped), and the requests they sent;
 //   - the mock's throughput (requests/s) under a short load from a second process on loopback, bounded
 //     in count and time.
 // Only 127.0.0.1 is ever contacted; the live-target variables are blanked by runConformance.
@@ -47,13 +49,24 @@ interface SuiteRun {
   ms: number;
   total: number;
   probe: number;
+  /** Requests the generated checks sent (their `generated` annotations). */
+  generated: number;
 }
 
-async function suiteRun(index: number, reporters: 'json' | 'configured' | 'playwright'): Promise<SuiteRun> {
-  const result = await runConformance({ reportsDir: path.join(BENCH_DIR, `${reporters}-${index}`), reporters });
+async function suiteRun(
+  index: number,
+  reporters: 'json' | 'configured' | 'playwright',
+  env: Record<string, string> = {},
+): Promise<SuiteRun> {
+  const name = `${reporters}${env.CONFORMANCE_GENERATED_CASES === '0' ? '-no-generated' : ''}-${index}`;
+  const result = await runConformance({ reportsDir: path.join(BENCH_DIR, name), reporters, env });
   if (result.exitCode !== 0) throw new Error(`the conformance run failed (exit ${result.exitCode}):\n${result.output.slice(-2000)}`);
   const probe = result.tests.flatMap(t => t.annotations).find(a => a.type === 'probe')?.description;
-  return { ms: result.wallMs, total: result.mockRequests ?? NaN, probe: probe ? Number(/^(\d+)/.exec(probe)?.[1]) : NaN };
+  const generated = result.tests
+    .flatMap(t => t.annotations)
+    .filter(a => a.type === 'generated')
+    .reduce((sum, a) => sum + Number(/ (\d+) requests/.exec(a.description ?? '')?.[1] ?? 0), 0);
+  return { ms: result.wallMs, total: result.mockRequests ?? NaN, probe: probe ? Number(/^(\d+)/.exec(probe)?.[1]) : NaN, generated };
 }
 
 /** allure generate alone, on the results of that round's playwright run. */
@@ -121,6 +134,7 @@ async function main(): Promise<void> {
   console.log(`Benchmark: ${RUNS} runs of each, medians (BENCH_RUNS to change).`);
   const floor: number[] = [];
   const suite: SuiteRun[] = [];
+  const withoutGenerated: SuiteRun[] = [];
   const npm: SuiteRun[] = [];
   const reporters: SuiteRun[] = [];
   const allure: number[] = [];
@@ -128,11 +142,12 @@ async function main(): Promise<void> {
   for (let index = 0; index < RUNS; index++) {
     floor.push(await floorRun(index));
     suite.push(await suiteRun(index, 'json'));
+    withoutGenerated.push(await suiteRun(index, 'json', { CONFORMANCE_GENERATED_CASES: '0' }));
     npm.push(await suiteRun(index, 'configured'));
     reporters.push(await suiteRun(index, 'playwright'));
     allure.push(await allureRun(index));
     console.log(
-      `  round ${index + 1}: floor ${floor.at(-1)} ms, suite ${suite.at(-1)!.ms} ms, with reporters ${reporters.at(-1)!.ms} ms, ` +
+      `  round ${index + 1}: floor ${floor.at(-1)} ms, suite ${suite.at(-1)!.ms} ms (${withoutGenerated.at(-1)!.ms} ms without the generated checks), with reporters ${reporters.at(-1)!.ms} ms, ` +
         `allure generate ${allure.at(-1)} ms, npm run conformance ${npm.at(-1)!.ms} ms`,
     );
   }
@@ -152,6 +167,8 @@ async function main(): Promise<void> {
   const allureMs = median(allure);
   const total = median(suite.map(r => r.total));
   const probe = median(suite.map(r => r.probe));
+  const withoutGeneratedMs = median(withoutGenerated.map(r => r.ms));
+  const generated = median(suite.map(r => r.generated));
   const rps = median(rounds.map(r => r.rps));
   const rows: [string, string][] = [
     ['floor: runner + one empty test', `${(floorMs / 1000).toFixed(2)} s`],
@@ -169,6 +186,9 @@ async function main(): Promise<void> {
     ['requests per run: total (mock count)', `${total}`],
     ['requests per run: 429 probe', `${probe}`],
     ['requests per run: everything else', `${total - probe}`],
+    ['suite without the generated checks (CONFORMANCE_GENERATED_CASES=0)', `${(withoutGeneratedMs / 1000).toFixed(2)} s`],
+    ['  what the generated checks add (suite - suite without them)', `${((suiteMs - withoutGeneratedMs) / 1000).toFixed(2)} s`],
+    ['  requests the generated checks send (cases, shrinking aside)', `${generated}`],
     [
       `mock throughput (PUT, ${LOAD.concurrency} keep-alive connections, <= ${LOAD.requests} requests or ${LOAD.maxMs / 1000} s)`,
       `${Math.round(rps)} requests/s`,

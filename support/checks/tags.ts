@@ -55,6 +55,9 @@ export const TOPICS = [
   '@unknown-id', // an id of the real shape that does not exist
   '@throttling', // the 429 probe
   '@reads-back', // the connection under test can be read back at all
+  '@generated', // a property-based check: requests generated from the schemas (fast-check), shrunk on failure
+  '@generated-update', // generated valid updates: any subset of the documented properties, any string, either enum value
+  '@generated-invalid', // generated bodies that break the update's schema or go past it, and bodies that are not a JSON object
 ] as const;
 export type Topic = (typeof TOPICS)[number];
 export type Tag = PathTag | typeof CRITICAL | Topic;

@@ -161,6 +161,8 @@ export const CLAUSES_OF_TAG: Partial<Record<Tag, ClauseId[]>> = {
   '@names-body-property': ['error.target'],
   '@invalid-connection-id': ['422.connection-id', 'error.target'],
   '@throttling': ['429.throttled', 'retry-after.seconds'],
+  '@generated-update': ['update.properties', 'update.operation', '200.updated', '200.links'],
+  '@generated-invalid': ['422.invalid', 'authentication-type.values', 'update.read-only', 'error.target'],
 };
 
 /** The advisories a tag stands for. */

@@ -26,6 +26,8 @@ export function environmentOf(target: Target): Record<string, string> {
     Connection: target.connectionId,
     'Read back with': `${target.readMethod}, waiting up to ${target.readLagMs / 1000} s for a write to show`,
     '429 probe': target.probeMaxRequests ? `on, at most ${target.probeMaxRequests} requests` : 'off',
+    // The generated checks' seed: CONFORMANCE_SEED=<Seed> replays the run's generated cases.
+    ...(target.seed !== undefined && { Seed: String(target.seed) }),
     'Suite version': versionOf(path.join(PROJECT_ROOT, 'package.json')),
     'Git commit': gitCommit(),
     Node: process.version,

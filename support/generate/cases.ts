@@ -1,0 +1,220 @@
+// The generated properties of the operation: what each sends (arbitraries derived from the schemas,
+// support/generate/from-schema.ts) and what each case requires of the answer (the verdict of
+// support/generate/oracle.ts), with the operation's state rules: an accepted update is echoed as sent,
+// read back the same and changes nothing it does not name; a refused one changes nothing at all. Every
+// case starts from the connection's original state and puts it back when it may have changed, so a
+// case (and a shrink attempt) depends on nothing but its own request.
+import { expect } from '../checks/matchers';
+import { aboutState, connectionOf, readBack, restoreOriginal } from '../checks/state';
+import { raw, type ApiResponse, type StorageConnectionsClient } from '../client/client';
+import { identityOf, linkProblems, mutableState, sameState, type Connection, type MutableState } from '../contract/connection';
+import type { ErrorBody } from '../contract/operation';
+import type { Target } from '../run/target';
+import { invalidUpdateBodies, notObjectBodies, propertiesOf, resolved, updateBodies } from './from-schema';
+import { CONNECTION_SCHEMA, isFreeText, judge, judgeText, UPDATE_SCHEMA, type Verdict } from './oracle';
+import { CaseFailure, under, type CaseContext, type GeneratedProperty } from './property';
+import { acceptableNames } from './unicode';
+
+const UPDATE_PROPERTIES = propertiesOf(UPDATE_SCHEMA).properties;
+
+/** Time between two reads while a write has not shown yet (as support/checks/state.ts readBackUntil). */
+const POLL_INTERVAL_MS = 250;
+
+/**
+ * The states a property wrote with a 200 (its accepted updates and its restores), and when. A replica
+ * that lags by up to the target's read lag can show only the state current that long ago or one
+ * written since: a read showing anything else is no lag, and need not be waited out. That keeps a
+ * failing case (and each shrink attempt of it) from waiting the whole read lag.
+ */
+export class Writes {
+  private readonly since = Date.now();
+  private readonly written: { at: number; state: MutableState }[] = [];
+
+  constructor(private readonly target: Target) {}
+
+  wrote(state: Connection): void {
+    this.written.push({ at: Date.now(), state: mutableState(state) });
+    if (this.written.length > 500) this.written.splice(0, 100);
+  }
+
+  /** Whether a read showing `state` now may be a lagging view of this property's writes (or of what came before them). */
+  mayBeLag(state: Connection): boolean {
+    const from = Date.now() - this.target.readLagMs;
+    // The window reaches back before the property: the checks before it may have written anything.
+    if (this.since > from) return true;
+    const current = this.written.filter(write => write.at <= from).at(-1)?.state ?? mutableState(this.target.original);
+    return [current, ...this.written.filter(write => write.at > from).map(write => write.state)].some(seen => sameState(state, seen));
+  }
+}
+
+/**
+ * Reads the connection back until `shows` holds, the read lag is over, or the read shows a state no
+ * lag explains (support/checks/state.ts readBackUntil, without waiting for what cannot come).
+ */
+async function readUntil(api: StorageConnectionsClient, target: Target, writes: Writes, shows: (connection: Connection) => boolean) {
+  const started = Date.now();
+  for (;;) {
+    const connection = await readBack(api, target);
+    if (shows(connection) || !writes.mayBeLag(connection) || Date.now() - started + POLL_INTERVAL_MS > target.readLagMs) return connection;
+    await new Promise(resolve => setTimeout(resolve, POLL_INTERVAL_MS));
+  }
+}
+
+/** The targets a 422's details name (those that name one). */
+function namedTargets(response: ApiResponse): string[] {
+  const details = ((response.json ?? {}) as Partial<ErrorBody>).error?.details ?? [];
+  return details.map(detail => detail.target).filter((target): target is string => typeof target === 'string');
+}
+
+/** An accepted update's echo: what it names as sent (up to the tolerated forms), what it leaves out as it was. */
+function expectEcho(body: Record<string, unknown>, echoed: Connection, original: Connection): void {
+  for (const [name, schema] of Object.entries(UPDATE_PROPERTIES)) {
+    const got = echoed[name];
+    if (!(name in body)) {
+      expect(got, `${name}, left out of the update, keeps its value`).toEqual(original[name]);
+      continue;
+    }
+    const sent = body[name];
+    if (typeof sent !== 'string') continue; // null, where the document is silent: any value the read-back confirms
+    if (isFreeText(schema)) expect(acceptableNames(sent), `an accepted ${name} is echoed as sent`).toContain(got);
+    else if ((resolved(schema).enum as unknown[] | undefined)?.includes(sent))
+      expect(got, `an accepted ${name} is echoed as sent`).toBe(sent);
+    else expect(typeof got === 'string' && got.toLowerCase(), `an accepted ${name} is echoed as sent, up to case`).toBe(sent.toLowerCase());
+  }
+}
+
+/**
+ * One case: sends `body` and judges the answer by `verdict`, then puts the connection back if it may
+ * have changed. Throws a CaseFailure naming the clause broken.
+ */
+async function checkCase(
+  api: StorageConnectionsClient,
+  target: Target,
+  writes: Writes,
+  context: CaseContext,
+  request: { body: unknown; text: string; parsed: unknown; verdict: Verdict },
+): Promise<void> {
+  const { verdict } = request;
+  const identity = { ...identityOf(target.original), id: target.connectionId };
+  // What the connection holds as far as this case knows; undefined: unknown (a refusal may still have written).
+  let known: Connection | undefined;
+  let failed = false;
+  try {
+    const response = await api.update(target.connectionId, request.body);
+    context.sent(request.text, response);
+    await under('responses.documented', () => expect(response).toBeDocumentedResponse([200, 422]));
+    if (verdict.kind === 'either') for (const reason of verdict.reasons) context.observe(`${response.status} for ${reason}`);
+    if (response.status === 422) {
+      if (verdict.kind === 'accept')
+        await under('update.properties', () =>
+          expect(response.status, 'a valid update is applied: the document leaves nothing about this one open').toBe(200),
+        );
+      const body = request.parsed;
+      if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+        const named = namedTargets(response);
+        await under('error.target', () =>
+          expect(
+            named.filter(name => !(name in body)),
+            'the targets the details name are properties of the body',
+          ).toEqual([]),
+        );
+      }
+      const stored = await readUntil(api, target, writes, connection => sameState(connection, target.original));
+      known = stored;
+      await under('422.invalid', () =>
+        aboutState(() => {
+          expect(mutableState(stored), 'a refused update changes nothing, not even its valid part').toEqual(mutableState(target.original));
+          expect(identityOf(stored), "a refused update leaves the connection's identity").toEqual(identity);
+        }),
+      );
+      return;
+    }
+    if (verdict.kind === 'refuse')
+      await under(verdict.clause, () =>
+        expect(response.status, `a body that breaks the update's schema (${verdict.reasons.join(', ')}) is refused with 422`).toBe(422),
+      );
+    const echoed = connectionOf(response);
+    known = echoed;
+    writes.wrote(echoed);
+    const body = request.parsed as Record<string, unknown>;
+    const readOnlySent = Object.keys(body).some(name => name in CONNECTION_SCHEMA_PROPERTIES && !(name in UPDATE_PROPERTIES));
+    await under(readOnlySent ? 'update.read-only' : '200.updated', () =>
+      expect(identityOf(echoed), 'an accepted update is still this connection').toEqual(identity),
+    );
+    await under('200.links', () => expect(linkProblems(echoed, target.connectionId), 'links consistent with the connection').toEqual([]));
+    await under('update.properties', () => expectEcho(body, echoed, target.original));
+    const stored = await readUntil(api, target, writes, connection => sameState(connection, echoed));
+    known = stored;
+    await under(readOnlySent ? 'update.read-only' : 'update.operation', () =>
+      aboutState(() => {
+        expect(mutableState(stored), 'the connection read back holds what the 200 echoed').toEqual(mutableState(echoed));
+        expect(identityOf(stored), 'the connection read back keeps its identity').toEqual(identity);
+      }),
+    );
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    if (!known || !sameState(known, target.original)) {
+      try {
+        await restoreOriginal(api, target);
+        writes.wrote(target.original);
+      } catch (error) {
+        // After a failure the fixture restores once more at the end of the check; a case that passed
+        // but cannot be undone is a failure of its own.
+        if (!failed) throw new CaseFailure('update.properties', error);
+      }
+    }
+  }
+}
+
+const CONNECTION_SCHEMA_PROPERTIES = propertiesOf(CONNECTION_SCHEMA).properties;
+
+export const PROPERTY_KEYS = {
+  valid: 'generated valid updates',
+  invalid: 'generated invalid updates',
+  notObject: 'generated bodies that are not a JSON object',
+} as const;
+
+/** Valid updates: any subset of the documented properties, any string, either enum value. */
+export function validUpdates(api: StorageConnectionsClient, target: Target): GeneratedProperty<Record<string, unknown>> {
+  const writes = new Writes(target);
+  return {
+    key: PROPERTY_KEYS.valid,
+    arbitrary: updateBodies(UPDATE_SCHEMA),
+    bodyOf: body => JSON.stringify(body),
+    check: (body, context) =>
+      checkCase(api, target, writes, context, { body, text: JSON.stringify(body), parsed: body, verdict: judge(body) }),
+  };
+}
+
+/** Updates that break the schema or go past it: wrong types at any depth, null, invalid enum strings, unknown and read-only properties. */
+export function invalidUpdates(api: StorageConnectionsClient, target: Target): GeneratedProperty<Record<string, unknown>> {
+  const writes = new Writes(target);
+  return {
+    key: PROPERTY_KEYS.invalid,
+    arbitrary: invalidUpdateBodies(UPDATE_SCHEMA, CONNECTION_SCHEMA),
+    bodyOf: body => JSON.stringify(body),
+    check: (body, context) =>
+      checkCase(api, target, writes, context, { body, text: JSON.stringify(body), parsed: body, verdict: judge(body) }),
+  };
+}
+
+/** Bodies that are not a JSON object: malformed JSON text, and JSON values of the other types. */
+export function notObjects(api: StorageConnectionsClient, target: Target): GeneratedProperty<string> {
+  const writes = new Writes(target);
+  return {
+    key: PROPERTY_KEYS.notObject,
+    arbitrary: notObjectBodies(UPDATE_SCHEMA, CONNECTION_SCHEMA),
+    bodyOf: text => text,
+    check: (text, context) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      return checkCase(api, target, writes, context, { body: raw(text), text, parsed, verdict: judgeText(text) });
+    },
+  };
+}
