@@ -23,12 +23,22 @@ export interface SuiteConfig {
   probeMaxRequests?: number;
   /** How long a read-back may lag a write before the write counts as lost (CONFORMANCE_READ_LAG_SECONDS). */
   readLagSeconds?: number;
+  /** Longest wait for one answer, body included (CONFORMANCE_REQUEST_DEADLINE_SECONDS, default 30). */
+  requestDeadlineSeconds?: number;
+  /** Transport failures in a row after which the target counts as unresponsive (CONFORMANCE_UNRESPONSIVE_AFTER, default 3). */
+  unresponsiveAfter?: number;
+  /** The largest response body read whole (CONFORMANCE_MAX_RESPONSE_BYTES, default 10 MiB). */
+  maxResponseBytes?: number;
   /** Most requests the whole run may send, the probe's included. Undefined: the default for the target. */
   requestBudget?: number;
   /** What kind of stand-in the target is (run/profiles.ts), if not the real API or the embedded mock. */
   profile?: ProfileName;
   /** A named fault or variant of the embedded mock (MOCK_BEHAVIOUR). */
   mockBehaviour?: string;
+  /** The seed of the generated checks (CONFORMANCE_SEED); undefined: a new one each run. */
+  seed?: number;
+  /** Cases per generated property (CONFORMANCE_GENERATED_CASES); 0 turns them off. Undefined: the default for the target. */
+  generatedCases?: number;
 }
 
 /** Every variable the suite reads (the self-tests blank them to keep a developer's .env out). */
@@ -41,6 +51,11 @@ export const CONFIG_VARIABLES = [
   'TARGET_PROFILE',
   'MOCK_BEHAVIOUR',
   'CONFORMANCE_READ_LAG_SECONDS',
+  'CONFORMANCE_REQUEST_DEADLINE_SECONDS',
+  'CONFORMANCE_UNRESPONSIVE_AFTER',
+  'CONFORMANCE_MAX_RESPONSE_BYTES',
+  'CONFORMANCE_SEED',
+  'CONFORMANCE_GENERATED_CASES',
   ...CREDENTIAL_VARIABLES,
 ] as const;
 /** Default bound of the 429 probe against the embedded mock: five trials of a burst past its limit of 60 per second. */
@@ -135,6 +150,33 @@ function parseReadLag(raw: string | undefined): number | undefined {
   return Number(raw);
 }
 
+/** A whole number from `min` to `max`, or undefined when unset; `what` says what it is, for the one-line error. */
+function parseWhole(variable: string, raw: string | undefined, min: number, max: number, what: string): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max)
+    throw new ConfigError(`${variable} "${raw}" is not a whole number from ${min} to ${max}: set it to ${what}.`);
+  return Number(raw);
+}
+
+/** fast-check's seeds are 32-bit integers. */
+function parseSeed(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^-?\d+$/.test(raw) || Number(raw) < -2147483648 || Number(raw) > 2147483647)
+    throw new ConfigError(
+      `CONFORMANCE_SEED "${raw}" is not a whole number from -2147483648 to 2147483647: set it to the seed a run printed (Seed: N) to replay its generated cases, or unset it for a new seed.`,
+    );
+  return Number(raw);
+}
+
+function parseGeneratedCases(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw) || Number(raw) > 10_000)
+    throw new ConfigError(
+      `CONFORMANCE_GENERATED_CASES "${raw}" is not a whole number from 0 to 10000: set it to the cases each generated check sends (default 40 against the embedded mock, 5 elsewhere), or 0 to turn them off.`,
+    );
+  return Number(raw);
+}
+
 function parseProbeMax(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) > 100_000)
@@ -148,7 +190,31 @@ function parseProbeMax(raw: string | undefined): number | undefined {
 export function readConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
   const probeMaxRequests = parseProbeMax(env.RATE_LIMIT_PROBE_MAX_REQUESTS);
   const readLagSeconds = parseReadLag(env.CONFORMANCE_READ_LAG_SECONDS);
+  const transport = {
+    requestDeadlineSeconds: parseWhole(
+      'CONFORMANCE_REQUEST_DEADLINE_SECONDS',
+      env.CONFORMANCE_REQUEST_DEADLINE_SECONDS,
+      1,
+      600,
+      'the longest wait for one answer in seconds (default 30)',
+    ),
+    unresponsiveAfter: parseWhole(
+      'CONFORMANCE_UNRESPONSIVE_AFTER',
+      env.CONFORMANCE_UNRESPONSIVE_AFTER,
+      1,
+      100,
+      'the transport failures in a row after which the target counts as unresponsive (default 3)',
+    ),
+    maxResponseBytes: parseWhole(
+      'CONFORMANCE_MAX_RESPONSE_BYTES',
+      env.CONFORMANCE_MAX_RESPONSE_BYTES,
+      1024,
+      1_073_741_824,
+      'the largest response body to read whole, in bytes (default 10485760)',
+    ),
+  };
   const requestBudget = parseBudget(env.CONFORMANCE_REQUEST_BUDGET);
+  const generated = { seed: parseSeed(env.CONFORMANCE_SEED), generatedCases: parseGeneratedCases(env.CONFORMANCE_GENERATED_CASES) };
   const profile = parseProfile(env.TARGET_PROFILE);
   const credentials = readCredentialSettings(env);
   const mockBehaviour = parseBehaviour(env.MOCK_BEHAVIOUR);
@@ -159,7 +225,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
           `${name} is set but API_BASE_URL is not: set API_BASE_URL to the target, or unset ${name} to use the embedded ${profile ?? 'mock'}.`,
         );
     }
-    return { probeMaxRequests, requestBudget, profile, mockBehaviour, readLagSeconds };
+    return { probeMaxRequests, requestBudget, profile, mockBehaviour, readLagSeconds, ...transport, ...generated };
   }
   if (env.MOCK_BEHAVIOUR)
     throw new ConfigError(
@@ -179,8 +245,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
     connectionIds: parseConnectionIds(env.STORAGE_CONNECTION_ID),
     probeMaxRequests,
     readLagSeconds,
+    ...transport,
     requestBudget,
     profile,
+    ...generated,
   };
 }
 

@@ -3,11 +3,13 @@
 // file, restoring first a record left by a run that never finished), says what it is about to do,
 // publishes the target to the workers, and returns the teardown that puts the state back and stops
 // what it started, whether the tests passed or not.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FullConfig } from '@playwright/test';
 import { RequestBudget } from '../client/budget';
+import { TransportBreaker } from '../client/breaker';
 import { StorageConnectionsClient } from '../client/client';
 import { mutableState, type Connection } from '../contract/connection';
 import { startCoverageRecord, writeCoverage } from '../report/coverage-record';
@@ -23,6 +25,12 @@ import { CredentialsError } from '../client/token';
 
 /** A replicated service may show the previous state this long after a write (CONFORMANCE_READ_LAG_SECONDS). */
 const DEFAULT_READ_LAG_SECONDS = 3;
+/** The transport's bounds (CONFORMANCE_REQUEST_DEADLINE_SECONDS, CONFORMANCE_UNRESPONSIVE_AFTER, CONFORMANCE_MAX_RESPONSE_BYTES). */
+const DEFAULT_DEADLINE_SECONDS = 30;
+const DEFAULT_UNRESPONSIVE_AFTER = 3;
+const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+/** The restore of an unresponsive target gets this long per request, so a hung target ends the run quickly. */
+const UNRESPONSIVE_RESTORE_DEADLINE_MS = 5_000;
 
 interface Plan {
   live: boolean;
@@ -88,7 +96,11 @@ async function setUp(config: SuiteConfig, started: StartedTarget): Promise<() =>
   const plan = planOf(config, started);
   const record = plan.live ? readRecord(baseUrl, connectionId) : undefined;
   if (plan.live) announce(started, plan, record);
-  const client = new StorageConnectionsClient({ baseUrl, token: started.token });
+  const deadlineMs = (config.requestDeadlineSeconds ?? DEFAULT_DEADLINE_SECONDS) * 1000;
+  const maxResponseBytes = config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-run-'));
+  const breaker = TransportBreaker.create(path.join(runDir, 'transport-failures'), config.unresponsiveAfter ?? DEFAULT_UNRESPONSIVE_AFTER);
+  const client = new StorageConnectionsClient({ baseUrl, token: started.token, deadlineMs, maxResponseBytes });
   const tokenSource = config.credentials
     ? 'check IMS_CLIENT_ID, IMS_SCOPE and that the service app was invited to the iTwin'
     : 'set API_ACCESS_TOKEN to a fresh token for scope itwin-platform';
@@ -106,9 +118,7 @@ async function setUp(config: SuiteConfig, started: StartedTarget): Promise<() =>
     original = { ...original, ...record.original };
   }
   if (plan.live && !unreadable) recordOriginal(started, original, record);
-  const budget = plan.limit
-    ? RequestBudget.create(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-budget-')), 'requests'), plan.limit)
-    : undefined;
+  const budget = plan.limit ? RequestBudget.create(path.join(runDir, 'requests'), plan.limit) : undefined;
   const target: Target = {
     baseUrl,
     connectionId,
@@ -121,20 +131,46 @@ async function setUp(config: SuiteConfig, started: StartedTarget): Promise<() =>
     profile: config.profile,
     readMethod,
     unreadable,
+    deadlineMs,
+    maxResponseBytes,
+    breaker: { file: breaker.file, threshold: breaker.threshold },
     readLagMs: (config.readLagSeconds ?? DEFAULT_READ_LAG_SECONDS) * 1000,
     original,
     probeMaxRequests: plan.probeMaxRequests,
     budget: budget && { file: budget.file, limit: budget.limit },
+    // One seed for the run's generated checks, in every worker: CONFORMANCE_SEED replays a run.
+    seed: config.seed ?? crypto.randomInt(0, 2 ** 31),
+    generatedCases: config.generatedCases,
   };
   publishTarget(target);
   startCoverageRecord();
   writeAllureEnvironment(reportPaths().allureResults, environmentOf(target));
   console.log(describeTarget(target));
+  console.log(`Seed: ${target.seed} (CONFORMANCE_SEED=${target.seed} replays this run's generated cases)`);
   return async () => {
     const coverage = writeCoverage();
     if (coverage) console.log(`Contract coverage: ${path.relative(process.cwd(), coverage)}`);
     if (unreadable) return;
-    const outcome = await restore(client, connectionId, readMethod, mutableState(original));
+    const unresponsive = breaker.open;
+    if (unresponsive)
+      console.log(
+        `The target stopped answering at ${unresponsive.since} (${unresponsive.failures} requests in a row got no answer within ${deadlineMs / 1000} s); restoring the connection under a ${UNRESPONSIVE_RESTORE_DEADLINE_MS / 1000} s deadline.`,
+      );
+    const restorer = unresponsive
+      ? new StorageConnectionsClient({ ...client.options, deadlineMs: UNRESPONSIVE_RESTORE_DEADLINE_MS })
+      : client;
+    let outcome: Awaited<ReturnType<typeof restore>>;
+    try {
+      outcome = await restore(restorer, connectionId, readMethod, mutableState(original));
+    } catch (error) {
+      if (!unresponsive) throw error;
+      // The run already failed on the transport; say plainly what was left, and where it is kept.
+      const kept = plan.live
+        ? `its original state stays recorded in ${path.relative(process.cwd(), recordFileOf(baseUrl, connectionId))}, and the next run restores it`
+        : 'it may keep a changed state';
+      console.error(`Teardown: the target did not answer the restore either (${(error as Error).message}); ${kept}.`);
+      return;
+    }
     console.log(
       `Teardown: the connection ${outcome === 'restored' ? 'was restored to' : 'is in'} its original state${budget ? `; ${budget.used} of ${plan.limit} budgeted requests sent` : ''}.`,
     );

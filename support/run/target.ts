@@ -35,8 +35,18 @@ export interface Target {
   original: Connection;
   /** Most requests the 429 probe may send; 0 when it is off. */
   probeMaxRequests: number;
+  /** Longest wait for one answer, body included (ms). */
+  deadlineMs: number;
+  /** The largest response body the client reads whole (bytes); a larger one is a finding. */
+  maxResponseBytes: number;
+  /** Transport failures in a row, counted through a file shared by all workers, after which the target is unresponsive. */
+  breaker: { file: string; threshold: number };
   /** The run's request budget, counted through a file shared by all workers; absent: unbounded. */
   budget?: { file: string; limit: number };
+  /** The seed of the generated checks (CONFORMANCE_SEED, or drawn by global setup): every worker uses the same. */
+  seed?: number;
+  /** Cases per generated property (CONFORMANCE_GENERATED_CASES); absent: the default for the target. */
+  generatedCases?: number;
 }
 
 const VARIABLE = 'CONFORMANCE_TARGET';
