@@ -82,7 +82,7 @@ export function sendMisbehaving(
 export function afterAnswers(answers: number, transport: Transport): Behaviour {
   let count = 0;
   return async (request, next) => {
-    const response = await next();
+    const response = next();
     if (request.connectionId === undefined) return response;
     count += 1;
     return count > answers ? { ...response, transport } : response;
@@ -92,7 +92,7 @@ export function afterAnswers(answers: number, transport: Transport): Behaviour {
 /** Every 404 carries a JSON error body of `bytes` bytes. */
 export function hugeNotFound(bytes: number): Behaviour {
   return async (_request, next) => {
-    const response = await next();
+    const response = next();
     return response.status === 404 ? { ...response, transport: { kind: 'huge', bytes } } : response;
   };
 }
