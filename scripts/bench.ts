@@ -59,7 +59,12 @@ async function suiteRun(
   env: Record<string, string> = {},
 ): Promise<SuiteRun> {
   const name = `${reporters}${env.CONFORMANCE_GENERATED_CASES === '0' ? '-no-generated' : ''}-${index}`;
-  const result = await runConformance({ reportsDir: path.join(BENCH_DIR, name), reporters, env });
+  // A user's run: the generated checks with their default cases, unless the round asks otherwise.
+  const result = await runConformance({
+    reportsDir: path.join(BENCH_DIR, name),
+    reporters,
+    env: { CONFORMANCE_GENERATED_CASES: '', ...env },
+  });
   if (result.exitCode !== 0) throw new Error(`the conformance run failed (exit ${result.exitCode}):\n${result.output.slice(-2000)}`);
   const probe = result.tests.flatMap(t => t.annotations).find(a => a.type === 'probe')?.description;
   const generated = result.tests

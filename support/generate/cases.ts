@@ -10,7 +10,8 @@ import { raw, type ApiResponse, type StorageConnectionsClient } from '../client/
 import { identityOf, linkProblems, mutableState, sameState, type Connection, type MutableState } from '../contract/connection';
 import type { ErrorBody } from '../contract/operation';
 import type { Target } from '../run/target';
-import { invalidUpdateBodies, notObjectBodies, propertiesOf, resolved, updateBodies } from './from-schema';
+import { invalidUpdateBodies, notObjectBodies, updateBodies } from './bodies';
+import { propertiesOf, resolved } from './from-schema';
 import { CONNECTION_SCHEMA, isFreeText, judge, judgeText, UPDATE_SCHEMA, type Verdict } from './oracle';
 import { CaseFailure, under, type CaseContext, type GeneratedProperty } from './property';
 import { acceptableNames } from './unicode';

@@ -7,7 +7,8 @@
 //           422, and nothing changes.
 import type { ClauseId } from '../contract/clauses';
 import { loadSchema, violationsOf } from '../contract/schemas';
-import { propertiesOf, readOnlyPropertiesOf, resolved, typesOf, type Schema } from './from-schema';
+import { readOnlyPropertiesOf } from './bodies';
+import { propertiesOf, resolved, typesOf, type Schema } from './from-schema';
 import { silentNameReasons } from './unicode';
 
 export type Verdict =

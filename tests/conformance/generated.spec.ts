@@ -9,7 +9,8 @@ import { tags } from '../../support/checks/tags';
 import type { StorageConnectionsClient } from '../../support/client/client';
 import type { Target } from '../../support/run/target';
 import { invalidUpdates, notObjects, PROPERTY_KEYS, validUpdates } from '../../support/generate/cases';
-import { failureMessage, planFor, reportGenerated, runGenerated, summaryOf, type GeneratedProperty } from '../../support/generate/property';
+import { planFor, runGenerated, type GeneratedProperty } from '../../support/generate/property';
+import { failureMessage, reportGenerated, summaryOf } from '../../support/generate/report';
 
 /** Runs a property and fails on its shrunk counterexample, if it has one. */
 async function check<T>(api: StorageConnectionsClient, target: Target, property: GeneratedProperty<T>): Promise<void> {

@@ -15,15 +15,8 @@ import { PROJECT_ROOT } from '../../support/run/paths';
 import { PROFILES, skipReasonFor } from '../../support/run/profiles';
 import type { Target } from '../../support/run/target';
 import { PROPERTY_KEYS } from '../../support/generate/cases';
-import {
-  invalidUpdateBodies,
-  notObjectBodies,
-  propertiesOf,
-  UnsupportedSchema,
-  updateBodies,
-  wrongValuesOf,
-  type Schema,
-} from '../../support/generate/from-schema';
+import { invalidUpdateBodies, notObjectBodies, updateBodies } from '../../support/generate/bodies';
+import { propertiesOf, UnsupportedSchema, wrongValuesOf, type Schema } from '../../support/generate/from-schema';
 import { CONNECTION_SCHEMA, judge, judgeText, UPDATE_SCHEMA } from '../../support/generate/oracle';
 import { DEFAULT_CASES } from '../../support/generate/property';
 import { acceptableNames, CHARACTER_CLASSES } from '../../support/generate/unicode';

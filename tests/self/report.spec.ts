@@ -109,6 +109,9 @@ test.describe('reports of a run with a failing check', () => {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       await page.goto(server.url);
       await expect(page.getByText('Update StorageConnection conformance').first()).toBeVisible();
+      // The block shows its first entries; the rest behind "Show more".
+      const more = page.getByText('Show more', { exact: true }).first();
+      if (await more.isVisible()) await more.click();
       for (const item of ['Target base URL', 'Target kind', 'live target', 'Suite version', 'Git commit', 'Node'])
         await expect(page.getByText(item, { exact: true }).first(), `environment block: ${item}`).toBeVisible();
       for (const path of ['200 OK', '401 Unauthorized', '404 Not Found', '422 Unprocessable Entity', '429 Too many requests'])
