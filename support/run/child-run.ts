@@ -110,9 +110,9 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRu
     ...process.env,
     ...Object.fromEntries(CONFIG_VARIABLES.map(name => [name, ''])),
     MOCK_BEHAVIOUR: options.behaviour ?? '',
-    // 10 cases per generated check, not the 40 of a user's run: the self-tests start dozens of runs.
+    // 5 cases per generated check, not the 40 of a user's run: the self-tests start dozens of runs.
     // A test or the benchmark that wants the default sets it to ''.
-    CONFORMANCE_GENERATED_CASES: '10',
+    CONFORMANCE_GENERATED_CASES: '5',
     CONFORMANCE_REPORTS_DIR: reports.root,
     CONFORMANCE_STATE_DIR: path.join(reports.root, 'state'),
     PLAYWRIGHT_JSON_OUTPUT_NAME: jsonFile,

@@ -41,8 +41,8 @@ async function runAgainst(behaviour: Behaviour, name: string, env: Record<string
 /** The checks' verdicts, as the run's Allure results hold them (the run wrote every report). */
 const checksOf = (reportsDir: string) => readRunResults(reportsDir).checks;
 
-// A 2 s deadline keeps these runs short; with the default (30 s) npm run bench measures the same.
-const FAST = { CONFORMANCE_REQUEST_DEADLINE_SECONDS: '2' };
+// A 1 s deadline keeps these runs short; with the default (30 s) npm run bench measures the same.
+const FAST = { CONFORMANCE_REQUEST_DEADLINE_SECONDS: '1' };
 
 for (const [name, transport, answers] of [
   ['stops answering after 3 answers', { kind: 'hang' }, 3],
@@ -66,7 +66,7 @@ for (const [name, transport, answers] of [
       const skipped = checks.filter(check => check.status === 'skipped');
       expect(skipped.length, run.output).toBeGreaterThan(checks.length - 3 - answers);
       expect(skipped[0]?.reason).toMatch(
-        /^the target stopped answering at \d{4}-\d\d-\d\dT[\d:.]+Z \(3 requests in a row got no answer within 2 s\)/,
+        /^the target stopped answering at \d{4}-\d\d-\d\dT[\d:.]+Z \(3 requests in a row got no answer within 1 s\)/,
       );
       const reports = reportPaths(reportsDir);
       for (const file of [reports.junit, path.join(reports.allureReport, 'index.html'), path.join(reports.playwrightReport, 'index.html')])
