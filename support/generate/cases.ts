@@ -14,7 +14,7 @@ import { invalidUpdateBodies, notObjectBodies, updateBodies } from './bodies';
 import { propertiesOf, resolved } from './from-schema';
 import { CONNECTION_SCHEMA, isFreeText, judge, judgeText, UPDATE_SCHEMA, type Verdict } from './oracle';
 import { CaseFailure, under, type CaseContext, type GeneratedProperty } from './property';
-import { acceptableNames } from './unicode';
+import { acceptableNames } from '../contract/names';
 
 const UPDATE_PROPERTIES = propertiesOf(UPDATE_SCHEMA).properties;
 

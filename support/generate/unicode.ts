@@ -151,20 +151,6 @@ export function silentNameReasons(name: string): string[] {
   return reasons;
 }
 
-/**
- * The displayNames an accepted update may echo for `sent`: the same string, its canonical (NFC)
- * equivalent, or either without leading and trailing white space, also with control characters
- * removed; a lone surrogate cannot be stored as UTF-8, so U+FFFD in its place is allowed too.
- * COPY of acceptableNames in tests/conformance/boundary-inputs.spec.ts (to be moved to one shared module).
- */
-export function acceptableNames(sent: string): string[] {
-  const replaced = sent.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
-  const forms = [sent, replaced]
-    .flatMap(name => [name, name.normalize('NFC')])
-    .flatMap(name => [name, name.replace(/[\u0000-\u001f\u007f]/g, '')]);
-  return [...new Set([...forms, ...forms.map(name => name.trim())])];
-}
-
 /** Text (say, a body's JSON) with every character outside printable ASCII written as \u{...}: invisible ones made visible. */
 export function visible(text: string): string {
   return text.replace(/[^\x20-\x7e]/gu, char => `\\u{${char.codePointAt(0)!.toString(16)}}`);

@@ -10,6 +10,7 @@ import { tags, type Topic } from '../../support/checks/tags';
 import { raw, RawBody, type StorageConnectionsClient } from '../../support/client/client';
 import type { Target } from '../../support/run/target';
 import { identityOf, linkProblems, mutableState, sameState, type Connection } from '../../support/contract/connection';
+import { acceptableNames } from '../../support/contract/names';
 import { unknownConnectionId } from '../../support/contract/ids';
 
 /** The update a body carries, as the server would parse it (a byte order mark aside). */
@@ -20,21 +21,6 @@ function sentUpdate(body: unknown): Record<string, unknown> {
   } catch {
     return {};
   }
-}
-
-/**
- * The displayNames an accepted update may echo for `sent`: the same string, its canonical (NFC)
- * equivalent, or either without leading and trailing white space (the document is silent on such
- * normalisation), also with control characters removed (a display name has no use for them); a lone
- * surrogate cannot be stored as UTF-8, so U+FFFD in its place is allowed too.
- * Anything else (a name cut short, characters dropped or replaced) is a change the 200 did not admit.
- */
-function acceptableNames(sent: string): string[] {
-  const replaced = sent.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
-  const forms = [sent, replaced]
-    .flatMap(name => [name, name.normalize('NFC')])
-    .flatMap(name => [name, name.replace(/[\u0000-\u001f\u007f]/g, '')]);
-  return [...new Set([...forms, ...forms.map(name => name.trim())])];
 }
 
 const bodies: [string, unknown, Topic[]][] = [
