@@ -17,7 +17,10 @@ function isApiResponse(value: unknown): value is ApiResponse {
   return typeof value === 'object' && value !== null && 'status' in value && 'headers' in value && 'text' in value;
 }
 
-function checkResponse(response: ApiResponse, statuses: readonly number[]): { problems: string[]; violations: Violation[] } {
+function checkResponse(
+  response: ApiResponse,
+  statuses: readonly number[],
+): { problems: string[]; violations: Violation[]; codeProblem?: string } {
   const problems: string[] = [];
   let violations: Violation[] = [];
   const { status } = response;
@@ -48,7 +51,7 @@ function checkResponse(response: ApiResponse, statuses: readonly number[]): { pr
   if (violations.length) problems.push(`body breaks ${model}:\n${formatViolations(violations)}`);
   const codeProblem = errorCodeProblem(response);
   if (codeProblem) problems.push(codeProblem);
-  return { problems, violations };
+  return { problems, violations, codeProblem };
 }
 
 /** The code the document gives for each refusal it documents with one code (401 has several causes). */
@@ -73,18 +76,16 @@ function errorCodeProblem(response: ApiResponse): string | undefined {
   return `error.code ${JSON.stringify(code)} is not the code the document gives for a ${response.status}: ${expected}`;
 }
 
-/** What a response that is not the documented one broke first, for the report's categories. */
-function failureKind(response: ApiResponse, statuses: readonly number[]): FailureKind {
+/**
+ * What a response that is not the documented one broke first, for the report's categories; `checked`
+ * is what checkResponse found, so the code and the schema are not judged twice.
+ */
+function failureKind(response: ApiResponse, statuses: readonly number[], checked: ReturnType<typeof checkResponse>): FailureKind {
   if (response.status >= 500) return 'Server error (5xx)';
   if (response.oversized !== undefined) return 'Response too large';
   if (!statuses.includes(response.status) || !(response.status in DOCUMENTED_RESPONSES)) return 'Unexpected status';
   if (response.status === 429 && retryAfterSeconds(response) === undefined) return 'Throttling';
-  if (
-    errorCodeProblem(response) &&
-    response.json !== undefined &&
-    !violationsOf(DOCUMENTED_RESPONSES[response.status]!, response.json).length
-  )
-    return 'Undocumented error code';
+  if (checked.codeProblem && !checked.violations.length) return 'Undocumented error code';
   return 'Body breaks its schema or media type';
 }
 
@@ -105,9 +106,10 @@ export const expect = base.extend({
   /** The response is documented, has the expected status (or one of them), is JSON and matches its schema. */
   async toBeDocumentedResponse(received: ApiResponse, expected: number | readonly number[]) {
     const statuses = typeof expected === 'number' ? [expected] : expected;
-    const { problems, violations } = checkResponse(received, statuses);
+    const checked = checkResponse(received, statuses);
+    const { problems, violations } = checked;
     const pass = problems.length === 0;
-    if (!pass && !this.isNot) noteFailureKind(test.info(), failureKind(received, statuses));
+    if (!pass && !this.isNot) noteFailureKind(test.info(), failureKind(received, statuses, checked));
     if (violations.length && !this.isNot) await attachViolations(violations, received.json);
     const where = `${received.method} ${received.url}`;
     return {
