@@ -1,128 +1,238 @@
 // Custom matchers: a response checked against the document as a whole (documented status, JSON
-// content type, body schema), and any value checked against one of the document's models. Messages
-// list every problem, each violation with its JSON pointer and value.
+// content type, body schema, the document's error code), and any value checked against one of the
+// document's models. Each problem is a finding (support/checks/findings.ts): the first check of the run
+// to meet it fails with it, a later one records it and passes on to what it exists to judge.
 import { expect as base, test } from '@playwright/test';
 import type { ApiResponse } from '../client/http';
 import { DEFAULT_THROTTLE_POLICY, retryAfterSeconds } from '../client/throttle';
+import type { ClauseId } from '../contract/clauses';
 import { DOCUMENTED_RESPONSES, ERROR_CODES, errorCodeOf, OTHER_RATE_LIMIT_CODES } from '../contract/operation';
 import { formatViolations, violationsOf, type ModelName, type Violation } from '../contract/schemas';
 import { noteFailureKind, type FailureKind } from '../report/failure-kind';
+import { findingText } from '../report/findings';
 import { advise } from './advisory';
 import { capForReport, capValueForReport } from '../report/body-cap';
 import { redactText, redactValue } from '../report/redact';
+import { meet } from './findings';
 
 const JSON_CONTENT_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+
+/** One way a response breaks the document: a finding's clause and rule, what this response showed, and its report category. */
+interface Problem {
+  clause: ClauseId;
+  what: string;
+  detail: string;
+  kind: FailureKind;
+}
 
 function isApiResponse(value: unknown): value is ApiResponse {
   return typeof value === 'object' && value !== null && 'status' in value && 'headers' in value && 'text' in value;
 }
 
-function checkResponse(
-  response: ApiResponse,
-  statuses: readonly number[],
-): { problems: string[]; violations: Violation[]; codeProblem?: string } {
-  const problems: string[] = [];
-  let violations: Violation[] = [];
+/** The clause of each documented status: what a response of that status is for. */
+const STATUS_CLAUSE: Record<number, ClauseId> = {
+  200: '200.updated',
+  401: '401.causes',
+  404: '404.not-found',
+  422: '422.invalid',
+  429: '429.throttled',
+};
+
+/** The expected status a response stood in for: the one of its class, else all of them. */
+function nearest(status: number, statuses: readonly number[]): string {
+  const same = statuses.find(expected => Math.floor(expected / 100) === Math.floor(status / 100));
+  return same !== undefined ? String(same) : statuses.join(' or ');
+}
+
+/** Where a schema violation is, the same for every response: array positions as `*`. */
+const generalPointer = (pointer: string) => pointer.replace(/\/\d+(?=\/|$)/g, '/*') || '/';
+
+function violationClause(status: number, violation: Violation): ClauseId {
+  if (status !== 200) return 'responses.documented';
+  if (violation.pointer.includes('/_links') || /_links/.test(violation.rule)) return '200.links';
+  return violation.rule.startsWith('required') ? '200.properties-present' : '200.updated';
+}
+
+function checkResponse(response: ApiResponse, statuses: readonly number[]): { problems: Problem[]; violations: Violation[] } {
+  const problems: Problem[] = [];
   const { status } = response;
-  if (status >= 500) problems.push(`status ${status} is a server error; the operation must never answer 5xx`);
-  else if (!(status in DOCUMENTED_RESPONSES))
-    problems.push(`status ${status} is not one the operation documents (${Object.keys(DOCUMENTED_RESPONSES).join(', ')})`);
-  if (!statuses.includes(status)) problems.push(`status ${status}, expected ${statuses.join(' or ')}`);
+  const documented = status in DOCUMENTED_RESPONSES;
+  if (status >= 500)
+    problems.push({
+      clause: 'responses.documented',
+      what: `a ${status} (a server error) to a ${response.method}`,
+      detail: `status ${status} is a server error; the operation must never answer 5xx`,
+      kind: 'Server error (5xx)',
+    });
+  else if (!documented)
+    problems.push({
+      clause: 'responses.documented',
+      what: `a ${status}, which the operation does not document, where ${nearest(status, statuses)} is expected`,
+      detail: `status ${status} is not one the operation documents (${Object.keys(DOCUMENTED_RESPONSES).join(', ')}); expected ${statuses.join(' or ')}`,
+      kind: 'Unexpected status',
+    });
+  else if (!statuses.includes(status)) {
+    const expected = nearest(status, statuses);
+    problems.push({
+      clause: STATUS_CLAUSE[Number(expected)] ?? STATUS_CLAUSE[statuses[0]!] ?? 'responses.documented',
+      what: `a ${status} where ${expected} is expected`,
+      detail: `status ${status}, expected ${statuses.join(' or ')}`,
+      kind: 'Unexpected status',
+    });
+  }
+  // An undocumented status has no body the document describes: the status is the whole finding.
+  if (!documented) return { problems, violations: [] };
   if (status === 429 && retryAfterSeconds(response) === undefined)
-    problems.push(
-      `a 429 must carry retry-after, a whole number of seconds (at most ${DEFAULT_THROTTLE_POLICY.maxSeconds}, the longest this suite waits); got ${JSON.stringify(response.headers['retry-after'])}`,
-    );
+    problems.push({
+      clause: 'retry-after.seconds',
+      what: 'a 429 without a whole-seconds retry-after',
+      detail: `a 429 must carry retry-after, a whole number of seconds (at most ${DEFAULT_THROTTLE_POLICY.maxSeconds}, the longest this suite waits); got ${JSON.stringify(response.headers['retry-after'])}`,
+      kind: 'Throttling',
+    });
   if (response.oversized !== undefined) {
     const { limit, read } = response.oversized;
-    problems.push(
-      `response larger than ${limit} bytes (CONFORMANCE_MAX_RESPONSE_BYTES): ${read} bytes read before the suite stopped, so not judged further`,
-    );
-    return { problems, violations };
+    problems.push({
+      clause: 'responses.documented',
+      what: `a ${status} larger than ${limit} bytes`,
+      detail: `response larger than ${limit} bytes (CONFORMANCE_MAX_RESPONSE_BYTES): ${read} bytes read before the suite stopped, so not judged further`,
+      kind: 'Response too large',
+    });
+    return { problems, violations: [] };
   }
   const contentType = response.headers['content-type'];
-  if (!contentType || !JSON_CONTENT_TYPE.test(contentType)) problems.push(`content-type ${JSON.stringify(contentType)} is not JSON`);
+  if (!contentType || !JSON_CONTENT_TYPE.test(contentType))
+    problems.push({
+      clause: 'responses.json',
+      what: `a ${status} labelled ${contentType ? contentType.split(';')[0]!.trim().toLowerCase() : 'with no content-type'}`,
+      detail: `content-type ${JSON.stringify(contentType)} is not JSON`,
+      kind: 'Body breaks its schema or media type',
+    });
   if (response.json === undefined) {
-    problems.push(`body is not JSON: ${JSON.stringify(response.text.slice(0, 200))}`);
-    return { problems, violations };
+    problems.push({
+      clause: 'responses.json',
+      what: `a ${status} whose body is ${response.text === '' ? 'empty' : 'not JSON'}`,
+      detail: `body is not JSON: ${JSON.stringify(response.text.slice(0, 200))}`,
+      kind: 'Body breaks its schema or media type',
+    });
+    return { problems, violations: [] };
   }
-  const model = DOCUMENTED_RESPONSES[status];
-  if (!model) return { problems, violations };
-  violations = violationsOf(model, response.json);
-  if (violations.length) problems.push(`body breaks ${model}:\n${formatViolations(violations)}`);
-  const codeProblem = errorCodeProblem(response);
-  if (codeProblem) problems.push(codeProblem);
-  return { problems, violations, codeProblem };
+  const model = DOCUMENTED_RESPONSES[status]!;
+  const violations = violationsOf(model, response.json);
+  for (const violation of violations)
+    problems.push({
+      clause: violationClause(status, violation),
+      what: `a ${status} whose body breaks ${model} at ${generalPointer(violation.pointer)}: ${violation.message}`,
+      detail: `body breaks ${model}:\n${formatViolations([violation])}`,
+      kind: 'Body breaks its schema or media type',
+    });
+  const code = codeProblem(response, DOCUMENTED_CODE[status]);
+  if (code) problems.push(code);
+  return { problems, violations };
 }
 
 /** The code the document gives for each refusal it documents with one code (401 has several causes). */
-const DOCUMENTED_CODE: Record<number, string> = {
-  404: ERROR_CODES.notFound,
-  422: ERROR_CODES.invalidRequest,
-  429: ERROR_CODES.rateLimited,
+const DOCUMENTED_CODE: Record<number, { code: string; clause: ClauseId }> = {
+  404: { code: ERROR_CODES.notFound, clause: '404.not-found' },
+  422: { code: ERROR_CODES.invalidRequest, clause: '422.invalid' },
+  429: { code: ERROR_CODES.rateLimited, clause: '429.throttled' },
 };
 
 /**
- * A documented refusal must carry the document's code for it. For a 429 the platform's other pages use
- * TooManyRequests too: accepted, and noted as an advisory in the report.
+ * A documented refusal carries the document's code for it. A body that gives no code (absent or null,
+ * as the Error Response note allows) is an advisory; a different code is a finding. For a 429 the
+ * platform's other pages use TooManyRequests too: accepted, and noted as an advisory.
  */
-function errorCodeProblem(response: ApiResponse): string | undefined {
-  const expected = DOCUMENTED_CODE[response.status];
+function codeProblem(response: ApiResponse, expected: { code: string; clause: ClauseId } | undefined): Problem | undefined {
   const code = errorCodeOf(response.json);
-  if (!expected || code === expected) return undefined;
+  if (!expected || code === expected.code) return undefined;
+  if (code === undefined || code === null) {
+    advise('error.code', false, `a ${response.status} without error.code (the document gives ${expected.code})`);
+    return undefined;
+  }
   if (response.status === 429 && (OTHER_RATE_LIMIT_CODES as readonly unknown[]).includes(code)) {
     advise('rate-limit.code', false, `429 with code ${code}`);
     return undefined;
   }
-  return `error.code ${JSON.stringify(code)} is not the code the document gives for a ${response.status}: ${expected}`;
+  return {
+    clause: expected.clause,
+    what: `a ${response.status} with error.code ${JSON.stringify(code)} instead of ${expected.code}`,
+    detail: `error.code ${JSON.stringify(code)} is not the code the document gives for this ${response.status}: ${expected.code}`,
+    kind: 'Undocumented error code',
+  };
 }
 
+/** Responses that showed findings other checks had failed with: reading on from them may be impossible. */
+const knownFindings = new WeakMap<object, string[]>();
+
+/** The findings met before on this response, if it showed any (support/checks/state.ts asks before reading a body). */
+export const knownFindingsOf = (response: ApiResponse): string[] => knownFindings.get(response) ?? [];
+
 /**
- * What a response that is not the documented one broke first, for the report's categories; `checked`
- * is what checkResponse found, so the code and the schema are not judged twice.
+ * Meets each problem as a finding. Returns those new to the run (the check fails with them); known
+ * ones are recorded on the check and remembered on the response.
  */
-function failureKind(response: ApiResponse, statuses: readonly number[], checked: ReturnType<typeof checkResponse>): FailureKind {
-  if (response.status >= 500) return 'Server error (5xx)';
-  if (response.oversized !== undefined) return 'Response too large';
-  if (!statuses.includes(response.status) || !(response.status in DOCUMENTED_RESPONSES)) return 'Unexpected status';
-  if (response.status === 429 && retryAfterSeconds(response) === undefined) return 'Throttling';
-  if (checked.codeProblem && !checked.violations.length) return 'Undocumented error code';
-  return 'Body breaks its schema or media type';
+function meetAll(response: ApiResponse, problems: Problem[]): Problem[] {
+  const where = `${response.method} ${response.url.replace(/^https?:\/\/[^/]+/, '')} → ${response.status}`;
+  const fresh = problems.filter(problem => meet(problem, `${where}: ${problem.detail.split('\n').join(' ')}`) === 'new');
+  const known = problems.filter(problem => !fresh.includes(problem)).map(findingText);
+  if (known.length) knownFindings.set(response, [...knownFindingsOf(response), ...known]);
+  return fresh;
 }
 
 /** Failure messages quote what the server sent, which could echo the run's token. */
 const redactSecrets = (text: string) => redactText(text);
 
-/** Puts a schema failure's violations (pointer, rule, value) beside the body that failed, in the report. */
-async function attachViolations(violations: Violation[], body: unknown): Promise<void> {
-  const info = test.info();
-  await info.attach('schema violations', { body: JSON.stringify(violations, null, 2), contentType: 'application/json' });
-  await info.attach('body that failed the schema', {
-    body: redactSecrets(capForReport(JSON.stringify(redactValue(body), null, 2))),
-    contentType: 'application/json',
-  });
-}
+const BODY_IN_MESSAGE = 300;
 
 export const expect = base.extend({
-  /** The response is documented, has the expected status (or one of them), is JSON and matches its schema. */
+  /**
+   * The response is documented, has the expected status (or one of them), is JSON, matches its schema
+   * and carries the document's error code. Only findings new to the run fail it.
+   */
   async toBeDocumentedResponse(received: ApiResponse, expected: number | readonly number[]) {
     const statuses = typeof expected === 'number' ? [expected] : expected;
-    const checked = checkResponse(received, statuses);
-    const { problems, violations } = checked;
-    const pass = problems.length === 0;
-    if (!pass && !this.isNot) noteFailureKind(test.info(), failureKind(received, statuses, checked));
-    if (violations.length && !this.isNot) await attachViolations(violations, received.json);
+    const { problems, violations } = checkResponse(received, statuses);
+    const fresh = this.isNot ? problems : meetAll(received, problems);
+    const pass = fresh.length === 0;
+    if (!pass && !this.isNot) {
+      noteFailureKind(test.info(), fresh[0]!.kind);
+      if (violations.length)
+        await test.info().attach('schema violations', { body: JSON.stringify(violations, null, 2), contentType: 'application/json' });
+    }
     const where = `${received.method} ${received.url}`;
+    const hint = this.utils.matcherHint('toBeDocumentedResponse', undefined, undefined, { isNot: this.isNot });
+    const known = problems.length - fresh.length;
     return {
       name: 'toBeDocumentedResponse',
-      pass,
+      pass: this.isNot ? problems.length === 0 : pass,
       expected: statuses,
       actual: received.status,
       message: () =>
-        pass
-          ? `${this.utils.matcherHint('toBeDocumentedResponse', undefined, undefined, { isNot: this.isNot })}\n\n${where}\nexpected a response that is not a documented ${statuses.join('/')}, but it is one`
+        this.isNot
+          ? `${hint}\n\n${where}\nexpected a response that is not a documented ${statuses.join('/')}, but it is one`
           : redactSecrets(
-              `${this.utils.matcherHint('toBeDocumentedResponse', undefined, undefined, { isNot: this.isNot })}\n\n${where}\n- ${problems.join('\n- ')}\nbody: ${received.text.slice(0, 1000)}`,
+              `${hint}\n\n${where}\n- ${fresh.map(problem => problem.detail).join('\n- ')}` +
+                (known ? `\n(${known} more finding(s) met before in this run, recorded on this check)` : '') +
+                `\nbody (the response attachment has it whole): ${capForReport(received.text).slice(0, BODY_IN_MESSAGE)}`,
             ),
+    };
+  },
+
+  /**
+   * The error carries `code`, the document's code for this case (clause `clause`). No code at all
+   * (absent or null, as the Error Response note allows) is an advisory; another code is a finding.
+   */
+  async toCarryErrorCode(received: ApiResponse, code: string, clause: ClauseId) {
+    const problem = codeProblem(received, { code, clause });
+    const fresh = problem && !this.isNot ? meetAll(received, [problem]) : problem ? [problem] : [];
+    if (fresh.length && !this.isNot) noteFailureKind(test.info(), 'Undocumented error code');
+    const hint = this.utils.matcherHint('toCarryErrorCode', undefined, undefined, { isNot: this.isNot });
+    return {
+      name: 'toCarryErrorCode',
+      pass: this.isNot ? problem === undefined : fresh.length === 0,
+      expected: code,
+      actual: errorCodeOf(received.json),
+      message: () => redactSecrets(`${hint}\n\n${received.method} ${received.url}\n- ${problem?.detail ?? `error.code is ${code}`}`),
     };
   },
 
@@ -133,7 +243,11 @@ export const expect = base.extend({
     const pass = violations.length === 0;
     if (!pass && !this.isNot) {
       noteFailureKind(test.info(), 'Body breaks its schema or media type');
-      await attachViolations(violations, value);
+      await test.info().attach('schema violations', { body: JSON.stringify(violations, null, 2), contentType: 'application/json' });
+      await test.info().attach('body that failed the schema', {
+        body: redactSecrets(capForReport(JSON.stringify(redactValue(value), null, 2))),
+        contentType: 'application/json',
+      });
     }
     return {
       name: 'toMatchSchema',

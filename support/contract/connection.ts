@@ -77,12 +77,12 @@ function isRunOf(href: string, connectionId: string): boolean {
 
 /**
  * Where the links disagree with the connection: the iModel and iTwin links end with the connection's
- * ids, and the lastRun link (when the connection has run) is a run of this connection.
+ * ids, and the lastRun link (when the connection has run) is a run of this connection. Each problem
+ * starts with the link it is about. A link or id left out is the schema's finding, not one of these.
  */
 export function linkProblems(connection: Connection, connectionId: string): string[] {
   const problems: string[] = [];
   const links = connection._links ?? {};
-  if (connection.iModelId === undefined) problems.push('the connection has no iModelId (a connection is linked with an iModel)');
   if (links.iModel && !sameUuid(lastSegment(links.iModel.href), connection.iModelId))
     problems.push(`_links.iModel.href ${JSON.stringify(links.iModel.href)} does not end with iModelId ${connection.iModelId}`);
   if (links.iTwin && !sameUuid(lastSegment(links.iTwin.href), connection.iTwinId))

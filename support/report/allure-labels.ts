@@ -8,6 +8,7 @@ import { isCritical, pathTagOf, RESPONSE_PATHS } from '../checks/tags';
 import { ADVISORY_ANNOTATION } from '../checks/advisory';
 import { brokenClauseOf, CLAUSES } from '../contract/clauses';
 import { FAILURE_KIND_LABEL, failureKindOf } from './failure-kind';
+import { FINDING, parseFinding } from './findings';
 
 /** The annotation that names the clause a failed check broke. */
 export const BROKEN_CLAUSE_ANNOTATION = 'broken clause';
@@ -37,7 +38,10 @@ export async function labelOutcome(testInfo: Pick<TestInfo, 'tags' | 'annotation
   if (testInfo.status === testInfo.expectedStatus || testInfo.status === 'skipped') return;
   const kind = failureKindOf(testInfo);
   await allure.label(FAILURE_KIND_LABEL, kind);
-  const clause = brokenClauseOf(kind, testInfo.tags);
+  // A check that failed with a finding broke that finding's clause; otherwise the kind and the tags tell.
+  const finding = parseFinding(testInfo.annotations.find(a => a.type === FINDING)?.description ?? '');
+  if (finding) await allure.label('finding', `${finding.clause} — ${finding.what}`);
+  const clause = finding?.clause ?? brokenClauseOf(kind, testInfo.tags);
   if (!clause) return;
   testInfo.annotations.push({ type: BROKEN_CLAUSE_ANNOTATION, description: `${clause}: "${CLAUSES[clause].quote}"` });
   await allure.label('clause', clause);

@@ -138,6 +138,7 @@ async function setUp(config: SuiteConfig, started: StartedTarget): Promise<() =>
     original,
     probeMaxRequests: plan.probeMaxRequests,
     budget: budget && { file: budget.file, limit: budget.limit },
+    findingsDir: path.join(runDir, 'findings'),
     // One seed for the run's generated checks, in every worker: CONFORMANCE_SEED replays a run.
     seed: config.seed ?? crypto.randomInt(0, 2 ** 31),
     generatedCases: config.generatedCases,

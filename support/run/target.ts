@@ -41,6 +41,8 @@ export interface Target {
   maxResponseBytes: number;
   /** Transport failures in a row, counted through a file shared by all workers, after which the target is unresponsive. */
   breaker: { file: string; threshold: number };
+  /** Where the run's findings are claimed (support/checks/findings.ts): a folder of this run's own. */
+  findingsDir?: string;
   /** The run's request budget, counted through a file shared by all workers; absent: unbounded. */
   budget?: { file: string; limit: number };
   /** The seed of the generated checks (CONFORMANCE_SEED, or drawn by global setup): every worker uses the same. */

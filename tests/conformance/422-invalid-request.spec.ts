@@ -2,12 +2,13 @@
 // connectionId, is refused with InvalidStorageConnectionRequest; where the error has details, one of
 // them names what was wrong. A refused request changes nothing, not even the part of it that was valid.
 import { test, expect } from '../../support/checks/fixtures';
+import { asFinding } from '../../support/checks/findings';
 import { expectUnchanged } from '../../support/checks/state';
 import { tags } from '../../support/checks/tags';
 import { NO_BODY, raw, type ApiResponse } from '../../support/client/client';
 import { otherAuthenticationType } from '../../support/contract/connection';
 import { INVALID_CONNECTION_IDS } from '../../support/contract/ids';
-import { ERROR_CODES, type ErrorBody } from '../../support/contract/operation';
+import { type ErrorBody } from '../../support/contract/operation';
 
 /** The properties of an update request a 422 detail may name: the body's two and the path's connectionId. */
 const REQUEST_PROPERTIES = ['displayName', 'authenticationType', 'connectionId'];
@@ -18,19 +19,31 @@ const REQUEST_PROPERTIES = ['displayName', 'authenticationType', 'connectionId']
  * fault, and none names another property of this request (the document's own example names properties
  * of other requests, such as sourceFiles, beside connectionId).
  */
-async function expectRefused(response: ApiResponse, offending?: string) {
-  await expect(response).toBeDocumentedResponse(422);
-  const { error } = (response.json ?? {}) as Partial<ErrorBody>;
-  expect(error?.code, 'the documented 422 code').toBe(ERROR_CODES.invalidRequest);
-  if (!offending) return;
-  const named = (error?.details ?? []).map(detail => detail.target).filter((target): target is string => typeof target === 'string');
-  if (named.length === 0) {
-    test.info().annotations.push({ type: 'observed', description: `422 whose details name no target, so none to check (${offending})` });
-    return;
-  }
-  expect(named, `a detail names the property at fault, "${offending}"`).toContain(offending);
-  const others = named.filter(target => target !== offending && REQUEST_PROPERTIES.includes(target));
-  expect(others, 'details naming another property of this request, which was not at fault').toEqual([]);
+function expectRefused(response: ApiResponse, offending?: string) {
+  return test.step(
+    `refused with 422${offending ? `, a detail naming ${offending}` : ''}`,
+    async () => {
+      // The documented code is part of the documented response (a missing one is an advisory there).
+      await expect(response).toBeDocumentedResponse(422);
+      if (!offending) return;
+      const { error } = (response.json ?? {}) as Partial<ErrorBody>;
+      const named = (error?.details ?? []).map(detail => detail?.target).filter((target): target is string => typeof target === 'string');
+      if (named.length === 0) {
+        test
+          .info()
+          .annotations.push({ type: 'observed', description: `422 whose details name no target, so none to check (${offending})` });
+        return;
+      }
+      await asFinding({ clause: 'error.target', what: 'a 422 whose details name targets, none of them the property at fault' }, () =>
+        expect(named, `a detail names the property at fault, "${offending}"`).toContain(offending),
+      );
+      const others = named.filter(target => target !== offending && REQUEST_PROPERTIES.includes(target));
+      await asFinding({ clause: 'error.target', what: 'a 422 detail names a property of the request that was not at fault' }, () =>
+        expect(others, 'details naming another property of this request, which was not at fault').toEqual([]),
+      );
+    },
+    { box: true },
+  );
 }
 
 const malformed = [

@@ -5,11 +5,13 @@
 // it did not make), and read-only properties (id, iModelId, iTwinId) never change through this operation.
 import crypto from 'node:crypto';
 import { test, expect } from '../../support/checks/fixtures';
-import { aboutState, connectionOf, expectUnchanged, readBack, readBackUntil } from '../../support/checks/state';
+import { expectLinks, expectThisConnection } from '../../support/checks/echo';
+import { asFinding } from '../../support/checks/findings';
+import { aboutState, connectionOf, differing, expectUnchanged, readBack, readBackUntil } from '../../support/checks/state';
 import { tags, type Topic } from '../../support/checks/tags';
 import { raw, RawBody, type StorageConnectionsClient } from '../../support/client/client';
 import type { Target } from '../../support/run/target';
-import { identityOf, linkProblems, mutableState, sameState, type Connection } from '../../support/contract/connection';
+import { identityOf, mutableState, sameState, type Connection } from '../../support/contract/connection';
 import { acceptableNames } from '../../support/contract/names';
 import { unknownConnectionId } from '../../support/contract/ids';
 
@@ -47,13 +49,19 @@ const bodies: [string, unknown, Topic[]][] = [
  */
 async function expectStoredAsEchoed(api: StorageConnectionsClient, target: Target, echoed: Connection, sent: Record<string, unknown>) {
   const stored = await readBackUntil(api, target, connection => sameState(connection, echoed));
-  await aboutState(() => {
-    expect(mutableState(stored), 'the connection read back holds what the 200 echoed').toEqual(mutableState(echoed));
-    for (const property of ['displayName', 'authenticationType'] as const)
-      if (!(property in sent))
-        expect(echoed[property], `${property}, left out of the update, keeps its value`).toEqual(target.original[property]);
-  });
+  await aboutState(
+    () => expect(mutableState(stored), 'the connection read back holds what the 200 echoed').toEqual(mutableState(echoed)),
+    `the connection read back differs from what the 200 echoed (${differing(stored, echoed, ['displayName', 'authenticationType']).join(', ')})`,
+  );
+  const unsent = (['displayName', 'authenticationType'] as const).filter(property => !(property in sent));
+  const changed = differing(echoed, target.original, unsent);
+  await aboutState(
+    () => expect(pick(echoed, unsent), 'properties left out of the update keep their values').toEqual(pick(target.original, unsent)),
+    `an update changed ${changed.join(', ') || 'a property'} it left out`,
+  );
 }
+
+const pick = (connection: Connection, names: readonly string[]) => Object.fromEntries(names.map(name => [name, connection[name]]));
 
 test.describe('boundary inputs: 200 or 422, never 5xx', () => {
   for (const [name, body, topics] of bodies) {
@@ -66,18 +74,23 @@ test.describe('boundary inputs: 200 or 422, never 5xx', () => {
         test.info().annotations.push({ type: 'observed', description: `${response.status} for ${name}` });
         if (response.status === 200) {
           const connection = connectionOf(response);
-          expect(identityOf(connection), 'an accepted update is still this connection').toEqual({
-            ...identityOf(target.original),
-            id: target.connectionId,
-          });
-          expect(linkProblems(connection, target.connectionId)).toEqual([]);
+          await expectThisConnection(connection, target, 'an accepted update is still this connection');
+          await expectLinks(connection, target);
           const sent = sentUpdate(body);
-          if (typeof sent.displayName === 'string')
-            expect(acceptableNames(sent.displayName), 'an accepted displayName is echoed as sent').toContain(connection.displayName);
-          if (typeof sent.authenticationType === 'string')
-            expect(connection.authenticationType?.toLowerCase(), 'an accepted authenticationType is echoed as sent, up to case').toBe(
-              sent.authenticationType.toLowerCase(),
+          if (typeof sent.displayName === 'string') {
+            const name = sent.displayName;
+            await asFinding({ clause: 'update.properties', what: 'a 200 whose displayName is not the one sent' }, () =>
+              expect(acceptableNames(name), 'an accepted displayName is echoed as sent').toContain(connection.displayName),
             );
+          }
+          if (typeof sent.authenticationType === 'string') {
+            const type = sent.authenticationType.toLowerCase();
+            await asFinding({ clause: 'update.properties', what: 'a 200 whose authenticationType is not the one sent' }, () =>
+              expect(connection.authenticationType?.toLowerCase(), 'an accepted authenticationType is echoed as sent, up to case').toBe(
+                type,
+              ),
+            );
+          }
           await expectStoredAsEchoed(api, target, connection, sent);
         } else {
           await expectUnchanged(api, target, `after ${name} was refused`);
@@ -100,9 +113,12 @@ test.describe('boundary inputs: 200 or 422, never 5xx', () => {
       await expect(response).toBeDocumentedResponse([200, 422]);
       test.info().annotations.push({ type: 'observed', description: `${response.status} for a body with id, iModelId and iTwinId` });
       const identity = { ...identityOf(target.original), id: target.connectionId };
-      if (response.status === 200) expect(identityOf(connectionOf(response)), 'identity in the echo').toEqual(identity);
+      if (response.status === 200) await expectThisConnection(connectionOf(response), target, 'identity in the echo');
       const stored = await readBack(api, target);
-      await aboutState(() => expect(identityOf(stored), 'identity read back').toEqual(identity));
+      await aboutState(
+        () => expect(identityOf(stored), 'identity read back').toEqual(identity),
+        `a body with read-only properties changed the connection's ${differing(stored, identity, Object.keys(identity)).join(', ') || 'identity'}`,
+      );
     },
   );
 
