@@ -16,7 +16,9 @@ export default defineConfig({
   historyPath: path.join(reports, 'allure-history.jsonl'),
   historyLimit: 30,
   plugins: {
-    awesome: { options: { reportName: 'Update StorageConnection conformance', groupBy: ['suite'] } },
+    // singleFile: the data inlined into index.html, so the report opens from disk (file://, a double-click),
+    // where a browser refuses the separate data files the default layout fetches.
+    awesome: { options: { reportName: 'Update StorageConnection conformance', groupBy: ['suite'], singleFile: true } },
   },
   // Failures sorted by what the failing assertion declared it checks (support/report/failure-kind.ts
   // labels each failed check), in the order of failure-kinds.json; the last one takes whatever is left.

@@ -29,8 +29,10 @@ export default defineConfig({
   reporter: [
     // First: scrubs credentials from what the reporters after it receive (support/report/redacting-reporter.ts).
     ['./support/report/redacting-reporter.ts'],
-    ['./support/report/drift-reporter.ts'],
-    ['list'],
+    // Findings, contract coverage, drift and the summary's data (support/report/contract-reporter.ts).
+    ['./support/report/contract-reporter.ts'],
+    // The console: one short line per check, a skip's reason on its line, one closing block (support/report/console-reporter.ts).
+    ['./support/report/console-reporter.ts'],
     ['junit', { outputFile: reports.junit }],
     ['html', { outputFolder: reports.playwrightReport, open: 'never' }],
     ['allure-playwright', { resultsDir: reports.allureResults }],

@@ -1,10 +1,14 @@
 // `npm run conformance [-- playwright args]`: runs the conformance suite, then always generates the
 // Allure HTML report from its results (also after a failure or Ctrl-C), and exits with the suite's
-// status (non-zero on any failure).
+// status (non-zero on any failure). The console reporter's closing block ends with the report's path,
+// printed here once the report is written; the other reports sit beside it (docs/reports.md).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
+import { REPORT_PRINTED_AFTER } from '../support/report/console-reporter';
+import { shownPath } from '../support/report/console-summary';
 import { reportPaths } from '../support/run/paths';
-import { generateAllureReport } from './report';
+import { allureIndex, generateAllureReport } from './report';
 
 async function main(): Promise<number> {
   const reports = reportPaths();
@@ -14,12 +18,19 @@ async function main(): Promise<number> {
   // and this script stays alive to write the report of what ran.
   process.on('SIGINT', () => {});
   // Playwright's CLI straight from this Node process's binary: npx would add a process and its lookup.
-  const run = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'test', ...process.argv.slice(2)], { stdio: 'inherit' });
+  const run = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'test', ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, [REPORT_PRINTED_AFTER]: '1' },
+  });
   const status = await new Promise<number>(resolve => run.on('close', code => resolve(code ?? 1)));
   // A configuration or setup error stops the run before any test: there is nothing to report then.
   if (!fs.existsSync(reports.allureResults)) return status;
   const reported = generateAllureReport(reports);
-  console.log(`Reports: ${reports.root} (junit.xml, allure-results/, allure-report/index.html, playwright-report/index.html)`);
+  console.log(
+    reported
+      ? `Report: ${shownPath(allureIndex(reports))}`
+      : `Report: ${shownPath(path.join(reports.playwrightReport, 'index.html'))} (the Allure report could not be written)`,
+  );
   return status || (reported ? 0 : 1);
 }
 
