@@ -7,6 +7,7 @@
 import { FAULTS } from './faults';
 import { AUTH_FAULTS } from './faults-auth';
 import { GENERATED_FAULTS } from './faults-generated';
+import { ID_FAULTS } from './faults-ids';
 import type { Behaviour } from './server';
 import { VARIANTS } from './variants';
 
@@ -29,6 +30,7 @@ export const BEHAVIOURS: Record<string, NamedBehaviour> = Object.fromEntries([
   ...named('fault', FAULTS),
   ...named('fault', AUTH_FAULTS),
   ...named('fault', GENERATED_FAULTS),
+  ...named('fault', ID_FAULTS),
   ...named('variant', VARIANTS),
 ]);
 

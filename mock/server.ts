@@ -32,12 +32,15 @@ import {
   type TokenRequest,
 } from './tokens';
 
-/** Wraps the documented behaviour: call `next` for what a conformant server would answer. */
-export type Behaviour = (
+/**
+ * Wraps the documented behaviour: call `next` for what a conformant server would answer. A behaviour
+ * may also bring the connections the mock starts with (`seed`), e.g. ids of another shape.
+ */
+export type Behaviour = ((
   request: MockRequest,
   next: (request?: MockRequest) => MockResponse,
   context: OperationContext,
-) => MockResponse | Promise<MockResponse>;
+) => MockResponse | Promise<MockResponse>) & { seed?: () => StoredConnection[] };
 
 export interface MockOptions {
   port?: number;
@@ -77,7 +80,7 @@ export class StorageConnectionMock {
   }
 
   static async create(options: MockOptions = {}): Promise<StorageConnectionMock> {
-    const seed = options.seed ?? [seedConnection()];
+    const seed = options.seed ?? options.behaviour?.seed?.() ?? [seedConnection()];
     const server = http.createServer();
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {

@@ -11,14 +11,15 @@ export interface StoredConnection {
   lastRunId?: string;
 }
 
-/** A new connection id of the documented shape: 43 base64url characters (32 random bytes). */
+/** A new connection id of the shape the document's examples show: 43 base64url characters (32 random bytes). */
 function newConnectionId(): string {
   return crypto.randomBytes(32).toString('base64url');
 }
 
-export function seedConnection(): StoredConnection {
+/** The connection the mock starts with; `id` of another shape for the variants that need one (mock/variants-shapes.ts). */
+export function seedConnection(id = newConnectionId()): StoredConnection {
   return {
-    id: newConnectionId(),
+    id,
     iModelId: crypto.randomUUID(),
     iTwinId: crypto.randomUUID(),
     displayName: 'Conformance seed connection',
@@ -46,6 +47,11 @@ export class ConnectionStore {
 
   has(id: string): boolean {
     return this.connections.has(id);
+  }
+
+  /** The ids of the stored connections. */
+  ids(): string[] {
+    return [...this.connections.keys()];
   }
 
   put(connection: StoredConnection): void {

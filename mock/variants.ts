@@ -19,6 +19,7 @@ import {
 import { ERROR_CODES } from '../support/contract/operation';
 import { documentedError, errorResponse, invalidRequest, parseUpdate, type MockResponse } from './operation';
 import { RateLimiter } from './rate-limit';
+import { SHAPE_VARIANTS } from './variants-shapes';
 
 export interface Variant {
   description: string;
@@ -185,6 +186,8 @@ export const VARIANTS: Record<string, Variant> = {
         ? errorResponse(405, 'MethodNotAllowed', 'The requested method is not allowed.')
         : next(),
   },
+  // Error bodies with null or absent properties, connection ids of other shapes.
+  ...SHAPE_VARIANTS,
 };
 
 /** The headers a platform gateway adds, and its 429 code (TooManyRequests, as other platform pages say). */

@@ -53,6 +53,10 @@ export const TOPICS = [
   '@invalid-connection-id',
   '@refused-unchanged', // a request refused with 422 changes nothing
   '@unknown-id', // an id of the real shape that does not exist
+  '@near-miss-id', // the real id with one character changed: another connection, which does not exist
+  '@token-in-query', // the valid token as an access_token query parameter, with no Authorization header
+  '@token-in-cookie', // the valid token in a Cookie header, with no Authorization header
+  '@accept', // an update with the Accept values real clients send (*/*, application/json)
   '@throttling', // the 429 probe
   '@reads-back', // the connection under test can be read back at all
   '@generated', // a property-based check: requests generated from the schemas (fast-check), shrunk on failure

@@ -130,6 +130,8 @@ export type ClauseId = keyof typeof CLAUSES;
 export const ADVISORIES = {
   'put.idempotent':
     'PUT is idempotent (RFC 9110, 9.2.2): the same update twice gives the same representation. The document does not say so.',
+  'accept.any':
+    'an update with the Accept real clients send (*/*, as the platform CLI does, or application/json) gets the documented 200; the document only recommends the vendor type, so a 406 is allowed.',
   'rate-limit.code': "a 429 carries the document's code RateLimitExceeded; other platform pages use TooManyRequests, which is accepted.",
 } as const;
 export type AdvisoryId = keyof typeof ADVISORIES;
@@ -160,6 +162,10 @@ export const CLAUSES_OF_TAG: Partial<Record<Tag, ClauseId[]>> = {
   '@wrong-value': ['authentication-type.values', 'update.properties'],
   '@names-body-property': ['error.target'],
   '@invalid-connection-id': ['422.connection-id', 'error.target'],
+  '@near-miss-id': ['404.not-found'],
+  '@token-in-query': ['auth.required', '401.header-not-found'],
+  '@token-in-cookie': ['auth.required', '401.header-not-found'],
+  '@accept': ['200.updated', 'update.properties'],
   '@throttling': ['429.throttled', 'retry-after.seconds'],
   '@generated-update': ['update.properties', 'update.operation', '200.updated', '200.links'],
   '@generated-invalid': ['422.invalid', 'authentication-type.values', 'update.read-only', 'error.target'],
@@ -169,6 +175,7 @@ export const CLAUSES_OF_TAG: Partial<Record<Tag, ClauseId[]>> = {
 export const ADVISORIES_OF_TAG: Partial<Record<Tag, AdvisoryId[]>> = {
   '@repeatable': ['put.idempotent'],
   '@throttling': ['rate-limit.code'],
+  '@accept': ['accept.any'],
 };
 
 /** The clauses a check with these tags enforces. */
@@ -206,6 +213,7 @@ const STATE_CLAUSE: [Tag, ClauseId][] = [
   ['@read-only', 'update.read-only'],
   ['@unauthorised-unchanged', '401.causes'],
   ['@refused-unchanged', '422.invalid'],
+  ['@near-miss-id', '404.not-found'],
   ['@partial-update', 'update.properties'],
   ['@unsent-unchanged', 'update.properties'],
   ['@persists', 'update.operation'],

@@ -42,8 +42,9 @@ test.describe('401 Unauthorized', () => {
   test(
     'an unknown id without credentials gets 401, not 404',
     tags('@401', '@critical', '@no-credentials', '@auth-before-lookup'),
-    async ({ api }) => {
-      const response = await api.update(unknownConnectionId(), { displayName: 'conformance 401' }, { credentials: 'none' });
+    async ({ api, target }) => {
+      const id = unknownConnectionId(target.connectionId);
+      const response = await api.update(id, { displayName: 'conformance 401' }, { credentials: 'none' });
       await expect(response).toBeDocumentedResponse(401);
     },
   );

@@ -1,25 +1,51 @@
 // 404 Not Found: an update of a connection that does not exist is refused with the documented code.
-// The unknown id has the same shape as real ids, so the 404 is about existence, not format; and the
-// refused update must not create the connection (no upsert through PUT).
+// The unknown ids take the shape of the run's own connection id (support/contract/ids.ts), so a 404 is
+// about existence, not format; the refused update must not create the connection (no upsert through
+// PUT). An id one character away from the real one names another connection too: a lookup by prefix,
+// without case or by any fuzzy match would update the real connection instead.
 import { test, expect } from '../../support/checks/fixtures';
+import { expectUnchanged } from '../../support/checks/state';
 import { tags } from '../../support/checks/tags';
-import { unknownConnectionId } from '../../support/contract/ids';
-import { ERROR_CODES, errorCodeOf } from '../../support/contract/operation';
+import { otherAuthenticationType } from '../../support/contract/connection';
+import { nearMissIds, shapeOf, unknownConnectionId } from '../../support/contract/ids';
 
 test.describe('404 Not Found', () => {
   test(
-    "an unknown id of the real ids' shape gets 404 StorageConnectionNotFound and creates nothing",
+    "an unknown id of the real id's shape gets 404 StorageConnectionNotFound and creates nothing",
     tags('@404', '@critical', '@unknown-id'),
     async ({ api, target }) => {
-      const id = unknownConnectionId();
+      const id = unknownConnectionId(target.connectionId);
+      test
+        .info()
+        .annotations.push({ type: 'observed', description: `unknown id of the real id's shape (${shapeOf(target.connectionId)})` });
       const update = { displayName: 'conformance 404', authenticationType: 'User' };
-      const first = await api.update(id, update);
-      await expect(first).toBeDocumentedResponse(404);
-      expect(errorCodeOf(first.json), 'the documented code').toBe(ERROR_CODES.notFound);
+      // The documented response includes the document's code (a body without one is an advisory there).
+      await expect(await api.update(id, update)).toBeDocumentedResponse(404);
 
       // Had the first PUT created the connection, the same PUT (or a GET) would now find it.
       const again = target.readMethod === 'GET' ? await api.get(id) : await api.update(id, update);
       await expect(again, 'the unknown id is still unknown').toBeDocumentedResponse(404);
+    },
+  );
+
+  test(
+    'ids one character away from the real one (first, middle, last, case) get 404 and leave the real connection unchanged',
+    tags('@404', '@critical', '@near-miss-id'),
+    async ({ api, target }) => {
+      const sentinel = {
+        displayName: `conformance near miss ${Date.now().toString(36)}`,
+        authenticationType: otherAuthenticationType(target.original.authenticationType),
+      };
+      const nearMisses = nearMissIds(target.connectionId);
+      test.info().annotations.push({
+        type: 'observed',
+        description: `near-miss ids of ${shapeOf(target.connectionId)}: ${nearMisses.map(({ name }) => name).join('; ')}`,
+      });
+      for (const { name, id } of nearMisses) {
+        // Soft: the real connection is read back below even when a near miss was taken for it.
+        await expect.soft(await api.update(id, sentinel), `the real id with ${name}: ${id}`).toBeDocumentedResponse(404);
+      }
+      await expectUnchanged(api, target, 'after updates of ids one character away from it');
     },
   );
 });

@@ -99,12 +99,12 @@ test.describe('422 Unprocessable Entity', () => {
     });
   }
 
-  for (const id of INVALID_CONNECTION_IDS) {
+  for (const { name, of } of INVALID_CONNECTION_IDS) {
     test(
-      `an invalid connectionId (${JSON.stringify(id)}) gets 422 naming connectionId`,
+      `an invalid connectionId (${name}) gets 422 naming connectionId`,
       tags('@422', '@invalid-connection-id'),
-      async ({ api }) => {
-        await expectRefused(await api.update(id, { displayName: 'conformance 422' }), 'connectionId');
+      async ({ api, target }) => {
+        await expectRefused(await api.update(of(target.connectionId), { displayName: 'conformance 422' }), 'connectionId');
       },
     );
   }

@@ -105,7 +105,7 @@ test.describe('boundary inputs: 200 or 422, never 5xx', () => {
     async ({ api, target }) => {
       const body = {
         displayName: 'conformance read-only',
-        id: unknownConnectionId(),
+        id: unknownConnectionId(target.connectionId),
         iModelId: crypto.randomUUID(),
         iTwinId: crypto.randomUUID(),
       };
@@ -122,8 +122,8 @@ test.describe('boundary inputs: 200 or 422, never 5xx', () => {
     },
   );
 
-  test('an unknown id with a malformed body gets 404 or 422', tags('@boundary', '@malformed-json'), async ({ api }) => {
-    const response = await api.update(unknownConnectionId(), raw('{"displayName": '));
+  test('an unknown id with a malformed body gets 404 or 422', tags('@boundary', '@malformed-json'), async ({ api, target }) => {
+    const response = await api.update(unknownConnectionId(target.connectionId), raw('{"displayName": '));
     await expect(response).toBeDocumentedResponse([404, 422]);
     test.info().annotations.push({ type: 'observed', description: `${response.status} for an unknown id with a malformed body` });
   });

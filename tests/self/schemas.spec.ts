@@ -61,6 +61,18 @@ test.describe('what the document leaves open is tolerated', () => {
       'ErrorResponse',
       { error: { code: 'InvalidStorageConnectionRequest', message: 'm', target: 'displayName' } },
     ],
+    // The Error Response note: clients "MUST NOT assume ... that all of the properties in the response will be non-null".
+    ['an error whose message is null', 'ErrorResponse', { error: { code: 'StorageConnectionNotFound', message: null } }],
+    ['an error whose code is null', 'ErrorResponse', { error: { code: null, message: 'm' } }],
+    ['an error whose every property is null', 'ErrorResponse', { error: { code: null, message: null, target: null, details: null } }],
+    ['an error with no property at all', 'ErrorResponse', { error: {} }],
+    ['a null error', 'ErrorResponse', { error: null }],
+    ['an Error Response with no error', 'ErrorResponse', {}],
+    [
+      'details whose codes and messages are null or absent',
+      'ErrorResponse',
+      { error: { code: 'InvalidStorageConnectionRequest', details: [{ code: null, message: null, target: 'displayName' }, {}] } },
+    ],
     ['an update with one field', 'StorageConnectionUpdate', { displayName: 'x' }],
   ];
   for (const [name, model, value] of tolerated) {
@@ -98,6 +110,10 @@ test.describe('contract breaks are caught, each with its pointer', () => {
     ['a numeric error code', 'ErrorResponse', v => (v.error.code = 422), '/error/code'],
     ['details that are an object', 'ErrorResponse', v => (v.error.details = v.error.details[0]), '/error/details'],
     ['a numeric detail target', 'ErrorResponse', v => (v.error.details[1].target = 7), '/error/details/1/target'],
+    ['a numeric error message', 'ErrorResponse', v => (v.error.message = 7), '/error/message'],
+    ['a detail message that is an object', 'ErrorResponse', v => (v.error.details[0].message = { text: 'm' }), '/error/details/0/message'],
+    ['a detail that is a string', 'ErrorResponse', v => (v.error.details[0] = 'InvalidValue'), '/error/details/0'],
+    ['an error that is a string', 'ErrorResponse', v => (v.error = 'InvalidStorageConnectionRequest'), '/error'],
   ];
   for (const [name, model, mutate, pointer] of breaks) {
     test(name, () => {
