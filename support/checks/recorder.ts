@@ -8,6 +8,7 @@ import { noteFailureKind } from '../report/failure-kind';
 import { capForReport, capValueForReport } from '../report/body-cap';
 import { redactHeaders, redactText, redactValue } from '../report/redact';
 import { expect } from './matchers';
+import { quietSummary } from './quiet';
 
 /** A JSON request body as a value (readable in the report), or as text when it is not JSON. */
 function readable(text: string): unknown {
@@ -46,7 +47,10 @@ export function recordingHooks(testInfo: TestInfo, observe: (exchange: Exchange)
     exchange: async exchange => {
       observe(exchange);
       if (exchange.response.status === 0) noteFailureKind(testInfo, 'Transport failure');
-      await attachExchange(testInfo, exchange);
+      // Sent through a quiet client (quiet.ts): summarised by its sender, not attached one by one.
+      const summarise = quietSummary();
+      if (summarise) summarise(exchange);
+      else await attachExchange(testInfo, exchange);
     },
     wait: async (seconds, throttled) => {
       // A 429 met outside the probe must keep the contract too, before its retry-after is trusted.

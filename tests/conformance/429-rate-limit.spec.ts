@@ -6,10 +6,10 @@
 // throttled in every one of TRIALS trials, which a server whose retry-after is too short does every
 // time and random throttling (even one request in five) almost never does (npm run throttle-stats).
 // A burst that reaches its bound without a 429 proves nothing, so the probe is then skipped, never passed.
+// Each trial is one report step with one table (support/checks/probe.ts), not a step per request.
 import { test, expect } from '../../support/checks/fixtures';
+import { RateLimitProbe } from '../../support/checks/probe';
 import { tags } from '../../support/checks/tags';
-import type { ApiResponse } from '../../support/client/client';
-import { retryAfterSeconds, sleep } from '../../support/client/throttle';
 import { writeBackBody } from '../../support/contract/connection';
 
 /** Requests in flight at once: enough to outrun a per-minute limit on a live target, or the mock's on a busy machine. */
@@ -24,67 +24,44 @@ test.describe('429 Too many requests', () => {
     const max = target.probeMaxRequests;
     test.skip(max === 0, 'the 429 probe is off: set RATE_LIMIT_PROBE_MAX_REQUESTS to the most requests it may send');
     const noChange = writeBackBody(target.original);
-    const send = () => api.update(target.connectionId, noChange, { retryWhenThrottled: false });
-    let sent = 0;
-
-    /** Sends batches until a 429 or the bound; every answer must be a documented 200 or 429. */
-    const burst = () =>
-      test.step('burst until throttled', async () => {
-        for (let throttled: ApiResponse | undefined; sent < max;) {
-          const batch = Math.min(CONCURRENCY, max - sent);
-          sent += batch;
-          const responses = await Promise.all(Array.from({ length: batch }, send));
-          for (const response of responses) await expect(response, 'every answer in the burst').toBeDocumentedResponse([200, 429]);
-          throttled = responses.find(response => response.status === 429);
-          if (throttled) return throttled;
-        }
-        return undefined;
-      });
-
-    /** Honours each 429's retry-after until a request is allowed; false when it never is. */
-    const waitUntilAllowed = (throttled: ApiResponse) =>
-      test.step('wait until allowed again', async () => {
-        for (let last = throttled, waits = 0; waits < MAX_WAITS; waits++) {
-          await sleep(retryAfterSeconds(last)! * 1000);
-          sent++;
-          last = await send();
-          if (last.status !== 429) return true;
-        }
-        return false;
-      });
+    const probe = new RateLimitProbe(api, client => client.update(target.connectionId, noChange, { retryWhenThrottled: false }), {
+      max,
+      concurrency: CONCURRENCY,
+      maxWaits: MAX_WAITS,
+    });
 
     const trials: string[] = [];
     for (let trial = 1; trial <= TRIALS; trial++) {
-      const throttled = await burst();
+      const { throttled, seconds, allowedAfterWait, allowedEventually } = await test.step(
+        `trial ${trial}: burst until throttled, wait retry-after, send again`,
+        () => probe.trial(trial),
+        {
+          box: true,
+        },
+      );
       if (!throttled) {
-        test.info().annotations.push({ type: 'probe', description: `${sent} requests sent, no 429 in trial ${trial}` });
+        test.info().annotations.push({ type: 'probe', description: `${probe.sent} requests sent, no 429 in trial ${trial}` });
         test.skip(
           trial === 1,
-          `no 429 after ${sent} requests (RATE_LIMIT_PROBE_MAX_REQUESTS=${max}): the limit was not reached, so throttling is unverified`,
+          `no 429 after ${probe.sent} requests (RATE_LIMIT_PROBE_MAX_REQUESTS=${max}): the limit was not reached, so throttling is unverified`,
         );
         break;
       }
-      await expect(throttled, `the 429 of trial ${trial}`).toBeDocumentedResponse(429);
-      const seconds = retryAfterSeconds(throttled)!;
-      await test.step(`wait retry-after (${seconds} s)`, () => sleep(seconds * 1000));
-      sent++;
-      const next = await send();
-      await expect(next, `the first request after waiting retry-after (trial ${trial})`).toBeDocumentedResponse([200, 429]);
-      if (next.status !== 429) {
+      if (allowedAfterWait) {
         const earlier = trials.length ? `; earlier trials throttled again after the wait: ${trials.join(', ')}` : '';
         test.info().annotations.push({
           type: 'probe',
-          description: `${sent} requests sent; allowed again after retry-after ${seconds} s in trial ${trial}${earlier}`,
+          description: `${probe.sent} requests sent; allowed again after retry-after ${seconds} s in trial ${trial}${earlier}`,
         });
         return;
       }
       trials.push(`trial ${trial} (retry-after ${seconds} s)`);
-      const allowed = await waitUntilAllowed(next);
-      expect(allowed, `allowed again after honouring ${MAX_WAITS} retry-afters in a row`).toBe(true);
+      expect(allowedEventually, `allowed again after honouring ${MAX_WAITS} retry-afters in a row`).toBe(true);
     }
-    test
-      .info()
-      .annotations.push({ type: 'probe', description: `${sent} requests sent; throttled again after the wait in ${trials.length} trials` });
+    test.info().annotations.push({
+      type: 'probe',
+      description: `${probe.sent} requests sent; throttled again after the wait in ${trials.length} trials`,
+    });
     test.skip(
       trials.length < TRIALS,
       `inconclusive: the bound of ${max} requests was reached after ${trials.length} trial(s), each throttled again after the wait; raise RATE_LIMIT_PROBE_MAX_REQUESTS`,

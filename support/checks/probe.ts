@@ -1,0 +1,147 @@
+// What the 429 probe sends, and how its report page reads: each trial is ONE step, whose requests go
+// through a quiet client (quiet.ts) and are summarised in one table attached to it: the requests sent,
+// the statuses counted, the first 429 in full (credentials redacted, body capped), and each wait with
+// its outcome. The answers are still all judged, each distinct one once (see judgeAll).
+import { test } from '@playwright/test';
+import type { ApiResponse, Exchange, StorageConnectionsClient } from '../client/client';
+import { retryAfterSeconds, sleep } from '../client/throttle';
+import { capForReport, capValueForReport } from '../report/body-cap';
+import { redactHeaders, redactText, redactValue } from '../report/redact';
+import { expect } from './matchers';
+import { quietClient } from './quiet';
+
+/** How a trial ended: throttled, then allowed again after the wait or not; or never throttled. */
+export interface TrialOutcome {
+  /** The first 429 of the burst; undefined when the bound was reached first. */
+  throttled?: ApiResponse;
+  /** The retry-after of that 429, in seconds. */
+  seconds?: number;
+  /** The first request after waiting retry-after was allowed (not 429). */
+  allowedAfterWait?: boolean;
+  /** Allowed again after honouring each following 429's retry-after (only asked when the first wait was not enough). */
+  allowedEventually?: boolean;
+}
+
+interface Wait {
+  seconds: number;
+  status: number;
+}
+
+/**
+ * What decides toBeDocumentedResponse's verdict (matchers.ts checkResponse): the status, retry-after,
+ * content-type, the body and whether it was cut. Answers alike in all of these get the same verdict,
+ * so the probe judges one of each kind: a handful of report steps for hundreds of answers.
+ */
+const kindOf = (r: ApiResponse) => JSON.stringify([r.status, r.headers['retry-after'], r.headers['content-type'], r.oversized, r.text]);
+
+async function judgeAll(responses: readonly ApiResponse[], statuses: readonly number[], what: string): Promise<void> {
+  const kinds = new Map<string, ApiResponse[]>();
+  for (const response of responses) kinds.set(kindOf(response), [...(kinds.get(kindOf(response)) ?? []), response]);
+  for (const [, alike] of kinds)
+    await expect(alike[0]!, `${what}: ${alike.length} answered ${alike[0]!.status} alike`).toBeDocumentedResponse(statuses);
+}
+
+/** An exchange as the report may keep it: credentials redacted, the body capped (as recorder.ts attaches them). */
+function inFull({ sentHeaders, response }: Exchange): string {
+  const body = response.json !== undefined ? capValueForReport(redactValue(response.json)) : redactText(capForReport(response.text));
+  const shown = {
+    request: { method: response.method, url: response.url, headers: redactHeaders(sentHeaders) },
+    response: { status: response.status, headers: redactHeaders(response.headers), body },
+  };
+  return redactText(capForReport(JSON.stringify(shown, null, 2)));
+}
+
+export class RateLimitProbe {
+  /** Requests sent so far, in every trial. */
+  sent = 0;
+  private readonly quiet: StorageConnectionsClient;
+  private exchanges: Exchange[] = [];
+
+  constructor(
+    api: StorageConnectionsClient,
+    private readonly send: (client: StorageConnectionsClient) => Promise<ApiResponse>,
+    private readonly limits: { max: number; concurrency: number; maxWaits: number },
+  ) {
+    this.quiet = quietClient(api, exchange => this.exchanges.push(exchange));
+  }
+
+  /**
+   * A burst until throttled (or the bound), then the wait of retry-after and what followed, with one table
+   * attached; the check makes it one boxed step, so that a failure points at the check's own line.
+   */
+  async trial(trial: number): Promise<TrialOutcome> {
+    this.exchanges = [];
+    const waits: Wait[] = [];
+    const outcome = await this.run(trial, waits);
+    await test.info().attach(`trial ${trial}: requests, statuses, first 429, waits`, {
+      body: this.table(trial, waits, outcome),
+      contentType: 'text/markdown',
+    });
+    return outcome;
+  }
+
+  private async run(trial: number, waits: Wait[]): Promise<TrialOutcome> {
+    const burst: ApiResponse[] = [];
+    let throttled: ApiResponse | undefined;
+    while (!throttled && this.sent < this.limits.max) {
+      const batch = Math.min(this.limits.concurrency, this.limits.max - this.sent);
+      this.sent += batch;
+      const answers = await Promise.all(Array.from({ length: batch }, () => this.send(this.quiet)));
+      burst.push(...answers);
+      throttled = answers.find(answer => answer.status === 429);
+    }
+    await judgeAll(burst, [200, 429], 'every answer in the burst');
+    if (!throttled) return {};
+    await expect(throttled, `the 429 of trial ${trial}`).toBeDocumentedResponse(429);
+    const seconds = retryAfterSeconds(throttled)!;
+    let last = await this.waitAndSend(seconds, waits);
+    await expect(last, `the first request after waiting retry-after (trial ${trial})`).toBeDocumentedResponse([200, 429]);
+    if (last.status !== 429) return { throttled, seconds, allowedAfterWait: true };
+    // Throttled again: another client's traffic, or a retry-after too short. Honour each one until allowed.
+    for (let more = 0; more < this.limits.maxWaits && last.status === 429; more++)
+      last = await this.waitAndSend(retryAfterSeconds(last)!, waits);
+    await judgeAll([last], [200, 429], 'the last request after the waits');
+    return { throttled, seconds, allowedAfterWait: false, allowedEventually: last.status !== 429 };
+  }
+
+  private async waitAndSend(seconds: number, waits: Wait[]): Promise<ApiResponse> {
+    await sleep(seconds * 1000);
+    this.sent++;
+    const answer = await this.send(this.quiet);
+    waits.push({ seconds, status: answer.status });
+    return answer;
+  }
+
+  /** The trial's table (Markdown): requests, statuses, the first 429 in full, each wait with its outcome. */
+  private table(trial: number, waits: Wait[], outcome: TrialOutcome): string {
+    const burst = this.exchanges.slice(0, this.exchanges.length - waits.length);
+    const statuses = new Map<number, { count: number; first: number }>();
+    burst.forEach(({ response }, i) => {
+      const seen = statuses.get(response.status) ?? { count: 0, first: i + 1 };
+      statuses.set(response.status, { ...seen, count: seen.count + 1 });
+    });
+    const first429 = burst.find(e => e.response.status === 429);
+    const lines = [
+      `### Trial ${trial}`,
+      '',
+      `${burst.length} requests in the burst, at most ${this.limits.concurrency} at a time (bound ${this.limits.max}, ${this.sent} sent in all so far).`,
+      '',
+      '| status | answers | first at request |',
+      '|---|---|---|',
+      ...[...statuses].map(([status, { count, first }]) => `| ${status === 0 ? 'no answer' : status} | ${count} | ${first} |`),
+      '',
+      first429 ? `First 429 (request ${burst.indexOf(first429) + 1}):\n\n\`\`\`json\n${inFull(first429)}\n\`\`\`` : 'No 429 in the burst.',
+    ];
+    if (waits.length)
+      lines.push(
+        '',
+        '| wait | retry-after | then |',
+        '|---|---|---|',
+        ...waits.map(
+          (w, i) => `| ${i + 1} | ${w.seconds} s | ${w.status === 429 ? '429: throttled again' : `${w.status}: allowed again`} |`,
+        ),
+      );
+    if (outcome.allowedEventually === false) lines.push('', `Still throttled after ${waits.length} waits.`);
+    return lines.join('\n');
+  }
+}
