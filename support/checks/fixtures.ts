@@ -12,7 +12,6 @@ import { clientFor } from '../client/for-target';
 import { TransportBreaker } from '../client/breaker';
 import type { Exchange, StorageConnectionsClient } from '../client/client';
 import { labelOutcome, labelTest } from '../report/allure-labels';
-import { recordOutcome } from '../report/coverage-record';
 import { PROFILES, preferFor, skipReasonFor } from '../run/profiles';
 import { publishedTarget, type Target } from '../run/target';
 import { recordingHooks } from './recorder';
@@ -48,7 +47,6 @@ export const test = base.extend<
           : target.profile && skipReasonFor(PROFILES[target.profile], testInfo.tags);
       if (reason) {
         const description = target.unreadable ? reason : `${target.profile} profile: ${reason}`;
-        recordOutcome({ ...testInfo, status: 'skipped', annotations: [{ type: 'skip', description }] });
         testInfo.skip(true, description);
       }
       await use();
@@ -61,7 +59,6 @@ export const test = base.extend<
       await labelTest(testInfo);
       await use();
       await labelOutcome(testInfo);
-      recordOutcome(testInfo);
     },
     { auto: true },
   ],

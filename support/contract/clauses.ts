@@ -133,6 +133,8 @@ export const ADVISORIES = {
   'accept.any':
     'an update with the Accept real clients send (*/*, as the platform CLI does, or application/json) gets the documented 200; the document only recommends the vendor type, so a 406 is allowed.',
   'rate-limit.code': "a 429 carries the document's code RateLimitExceeded; other platform pages use TooManyRequests, which is accepted.",
+  'error.code':
+    "an error carries the document's code for its case; the Error Response note lets a body leave it out or null (a different code is a finding).",
 } as const;
 export type AdvisoryId = keyof typeof ADVISORIES;
 

@@ -83,9 +83,9 @@ function isRunOf(href: string, connectionId: string): boolean {
 export function linkProblems(connection: Connection, connectionId: string): string[] {
   const problems: string[] = [];
   const links = connection._links ?? {};
-  if (links.iModel && !sameUuid(lastSegment(links.iModel.href), connection.iModelId))
+  if (links.iModel && connection.iModelId !== undefined && !sameUuid(lastSegment(links.iModel.href), connection.iModelId))
     problems.push(`_links.iModel.href ${JSON.stringify(links.iModel.href)} does not end with iModelId ${connection.iModelId}`);
-  if (links.iTwin && !sameUuid(lastSegment(links.iTwin.href), connection.iTwinId))
+  if (links.iTwin && connection.iTwinId !== undefined && !sameUuid(lastSegment(links.iTwin.href), connection.iTwinId))
     problems.push(`_links.iTwin.href ${JSON.stringify(links.iTwin.href)} does not end with iTwinId ${connection.iTwinId}`);
   const lastRun = links.lastRun?.href;
   if (lastRun !== undefined && !isRunOf(lastRun, connectionId))

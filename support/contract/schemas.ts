@@ -68,6 +68,13 @@ export function violationsOf(model: ModelName, value: unknown): Violation[] {
   return (validate.errors ?? []).map(error => toViolation(value, error));
 }
 
+/** How much of a violating value a message shows (the report's attachments have it whole). */
+const VALUE_SHOWN = 120;
+
 export function formatViolations(violations: Violation[]): string {
-  return violations.map(v => `  at "${v.pointer || '/'}": ${v.message} [${v.rule}], value: ${JSON.stringify(v.value)}`).join('\n');
+  const shown = (value: unknown) => {
+    const text = JSON.stringify(value) ?? 'undefined';
+    return text.length > VALUE_SHOWN ? `${text.slice(0, VALUE_SHOWN - 1)}…` : text;
+  };
+  return violations.map(v => `  at "${v.pointer || '/'}": ${v.message} [${v.rule}], value: ${shown(v.value)}`).join('\n');
 }

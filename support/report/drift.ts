@@ -1,7 +1,7 @@
 // Drift: what the target's responses carry beyond the operation's document. Properties the schemas do
 // not name, headers beyond the documented and the standard HTTP ones, error codes the document does
 // not give, other media types. Information only: drift never fails a check or a run. The drift
-// reporter (drift-reporter.ts) collects it from the responses every check records, marks what the
+// reporter (contract-reporter.ts) collects it from the responses every check records, marks what the
 // history of earlier runs against the same source has not seen, and writes reports/drift.json and
 // drift.md; the summary (scripts/summary.ts) lists it.
 import fs from 'node:fs';

@@ -1,32 +1,23 @@
-// One run's results as the job summary (scripts/summary.ts) reads them from its reports folder: the
-// Allure results every run writes (allure-results/*-result.json with tags, labels, steps and the
-// recorded responses; environment.properties), the annotations the drift reporter saved
-// (check-annotations.json: Allure's reporter keeps only those declared before a check starts), and
-// the drift (drift.json). Nothing here needs the run's processes or the JUnit XML.
+// One run's results as the contract reporter (contract-reporter.ts) writes them to its reports folder,
+// contract-results.json: each check's result, the run's environment (environment.properties, which
+// global setup writes beside the Allure results), its findings and its drift. `npm run summary` and
+// the project's own tests read them here; nothing needs the run's processes, Allure's files or the JUnit XML.
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathTagOf, RESPONSE_PATHS, type PathTag } from '../checks/tags';
-import { FAILURE_KIND_LABEL } from './failure-kind';
+import type { PathTag } from '../checks/tags';
 import type { DriftReport } from './drift';
+import type { Finding } from './findings';
 
-export const CHECK_ANNOTATIONS_FILE = 'check-annotations.json';
-export const DRIFT_FILE = 'drift.json';
-/** The annotations that name a clause a failed check broke (support/report/allure-labels.ts notes 'broken clause'). */
-const CLAUSE_ANNOTATIONS = ['broken clause', 'clause'];
-
-export interface Annotation {
-  type: string;
-  description?: string;
-}
+export const CONTRACT_RESULTS_FILE = 'contract-results.json';
 
 export interface CheckResult {
   /** The check's title. */
   name: string;
-  /** "file › describe › title", as Allure's fullName and check-annotations.json key it. */
+  /** "file › describe › title". */
   fullName: string;
   status: 'passed' | 'failed' | 'skipped';
   path?: PathTag;
-  /** The clauses a failed check broke, as its annotations or Allure labels name them (support/contract/clauses.ts). */
+  /** The clause a failed check broke (support/contract/clauses.ts), as its `broken clause` annotation names it. */
   clauses: { id: string; quote?: string }[];
   failureKind?: string;
   /** The status of the last response before the failing assertion (or the last one of the check). */
@@ -42,21 +33,8 @@ export interface RunResults {
   /** environment.properties: 'Target base URL', 'Target kind', 'Connection', 'Seed' (when the run has one), ... */
   environment: Record<string, string>;
   drift?: DriftReport;
-}
-
-interface AllureStep {
-  name?: string;
-  status?: string;
-  steps?: AllureStep[];
-  attachments?: { name: string; source: string }[];
-}
-interface AllureResult extends AllureStep {
-  fullName?: string;
-  historyId?: string;
-  labels?: { name: string; value: string }[];
-  statusDetails?: { message?: string };
-  start?: number;
-  stop?: number;
+  /** Each deviation once (support/report/findings.ts). */
+  findings: Finding[];
 }
 
 /** A Java properties file as environment.ts writes it (backslash escapes). */
@@ -72,30 +50,8 @@ export function readEnvironment(file: string): Record<string, string> {
   return Object.fromEntries(entries);
 }
 
-const readJson = <T>(file: string): T | undefined => (fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as T) : undefined);
-
-/** The response before the first failing assertion (a failed step without a failed sub-step), else the last outside hooks. */
-function responseStatusOf(result: AllureResult, failed: boolean): number | undefined {
-  let last: number | undefined, atFailure: number | undefined, beforeAfterHooks: number | undefined;
-  const walk = (step: AllureStep): boolean => {
-    if (step.name === 'After Hooks' && beforeAfterHooks === undefined) beforeAfterHooks = last ?? -1;
-    for (const attachment of step.attachments ?? []) {
-      const status = /^response (\d{3})$/.exec(attachment.name)?.[1];
-      if (status) last = Number(status);
-    }
-    let childFailed = false;
-    for (const child of step.steps ?? []) childFailed = walk(child) || childFailed;
-    const fails = step.status === 'failed' || step.status === 'broken';
-    if (fails && !childFailed && atFailure === undefined) atFailure = last ?? -1;
-    return fails;
-  };
-  for (const step of result.steps ?? []) walk(step);
-  const status = failed && atFailure !== undefined ? atFailure : (beforeAfterHooks ?? last);
-  return status === undefined || status < 0 ? undefined : status;
-}
-
 /** The line of a failure message that says what broke (a custom message, a matcher's '- ' line, expected/received). */
-function reasonOf(message: string | undefined): string | undefined {
+export function reasonOf(message: string | undefined): string | undefined {
   const lines = (message ?? '')
     .replace(/\u001b\[[0-9;]*m/g, '')
     .split('\n')
@@ -110,56 +66,15 @@ function reasonOf(message: string | undefined): string | undefined {
   return compared.length ? compared.join('; ') : first;
 }
 
+/** The results the contract reporter wrote in `reportsDir`; no checks when it wrote none (a run stopped at setup). */
 export function readRunResults(reportsDir: string): RunResults {
-  const resultsDir = path.join(reportsDir, 'allure-results');
-  const environment = readEnvironment(path.join(resultsDir, 'environment.properties'));
-  const annotations = readJson<Record<string, Annotation[]>>(path.join(reportsDir, CHECK_ANNOTATIONS_FILE)) ?? {};
-  const latest = new Map<string, AllureResult>();
-  const files = fs.existsSync(resultsDir) ? fs.readdirSync(resultsDir).filter(name => name.endsWith('-result.json')) : [];
-  for (const file of files) {
-    const result = readJson<AllureResult>(path.join(resultsDir, file))!;
-    const key = result.historyId ?? result.fullName ?? file;
-    // A retried check has a result per attempt: the last one counts.
-    if ((latest.get(key)?.stop ?? -1) <= (result.stop ?? 0)) latest.set(key, result);
-  }
-  const connection = environment['Connection'];
-  const checks = [...latest.values()].map((result): CheckResult => {
-    const labels = result.labels ?? [];
-    const status = result.status === 'passed' ? 'passed' : result.status === 'skipped' ? 'skipped' : 'failed';
-    const fullName = result.fullName ?? result.name ?? '';
-    const noted = annotations[fullName] ?? [];
-    // Clauses: noted while the check ran ('clause' or 'broken clause' annotations, "<id>" or "<id>: <quote>",
-    // from check-annotations.json), or as Allure keeps them: 'clause' labels, steps of up-front annotations.
-    const clauses = new Map<string, string | undefined>();
-    const note = (text: string | undefined) => {
-      const [, id, quote] = /^([^\s:]+)(?::\s*(.+))?$/s.exec(text?.trim() ?? '') ?? [];
-      if (id && (quote || !clauses.has(id))) clauses.set(id, quote);
-    };
-    noted.filter(a => CLAUSE_ANNOTATIONS.includes(a.type)).forEach(a => note(a.description));
-    labels.filter(label => label.name === 'clause').forEach(label => note(label.value));
-    (result.steps ?? []).forEach(step => note(new RegExp(`^(?:${CLAUSE_ANNOTATIONS.join('|')}): (.+)$`, 's').exec(step.name ?? '')?.[1]));
-    const reason = reasonOf(result.statusDetails?.message);
-    return {
-      name: result.name ?? fullName,
-      fullName,
-      status,
-      path: pathTagOf(labels.filter(label => label.name === 'tag').map(label => `@${label.value}`)) ?? pathByName(labels),
-      clauses: status === 'failed' ? [...clauses].map(([id, quote]) => ({ id, quote })) : [],
-      failureKind:
-        status === 'failed'
-          ? (labels.find(label => label.name === FAILURE_KIND_LABEL)?.value ?? noted.find(a => a.type === 'failure kind')?.description)
-          : undefined,
-      responseStatus: status === 'skipped' ? undefined : responseStatusOf(result, status === 'failed'),
-      // The connection's id is not a secret, but it stays out of summaries all the same.
-      reason: connection && reason ? reason.split(connection).join('{connectionId}') : reason,
-      start: result.start,
-      stop: result.stop,
-    };
-  });
-  return { checks, environment, drift: readJson<DriftReport>(path.join(reportsDir, DRIFT_FILE)) };
-}
-
-function pathByName(labels: { name: string; value: string }[]): PathTag | undefined {
-  const suite = labels.find(label => label.name === 'suite')?.value;
-  return (Object.keys(RESPONSE_PATHS) as PathTag[]).find(tag => RESPONSE_PATHS[tag] === suite);
+  const file = path.join(reportsDir, CONTRACT_RESULTS_FILE);
+  if (!fs.existsSync(file))
+    return { checks: [], environment: readEnvironment(path.join(reportsDir, 'allure-results', 'environment.properties')), findings: [] };
+  const results = JSON.parse(fs.readFileSync(file, 'utf8')) as RunResults;
+  // The connection's id is not a secret, but it stays out of summaries all the same.
+  const connection = results.environment['Connection'];
+  if (connection)
+    for (const check of results.checks) if (check.reason) check.reason = check.reason.split(connection).join('{connectionId}');
+  return results;
 }

@@ -12,7 +12,6 @@ import { RequestBudget } from '../client/budget';
 import { TransportBreaker } from '../client/breaker';
 import { StorageConnectionsClient } from '../client/client';
 import { mutableState, type Connection } from '../contract/connection';
-import { startCoverageRecord, writeCoverage } from '../report/coverage-record';
 import { environmentOf, writeAllureEnvironment } from '../report/environment';
 import { redactText } from '../report/redact';
 import { ConfigError, LIVE_REQUEST_BUDGET, MOCK_PROBE_MAX_REQUESTS, suiteConfig, type SuiteConfig } from './config';
@@ -144,13 +143,10 @@ async function setUp(config: SuiteConfig, started: StartedTarget): Promise<() =>
     generatedCases: config.generatedCases,
   };
   publishTarget(target);
-  startCoverageRecord();
   writeAllureEnvironment(reportPaths().allureResults, environmentOf(target));
   console.log(describeTarget(target));
   console.log(`Seed: ${target.seed} (CONFORMANCE_SEED=${target.seed} replays this run's generated cases)`);
   return async () => {
-    const coverage = writeCoverage();
-    if (coverage) console.log(`Contract coverage: ${path.relative(process.cwd(), coverage)}`);
     if (unreadable) return;
     const unresponsive = breaker.open;
     if (unresponsive)

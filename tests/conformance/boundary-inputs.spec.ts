@@ -92,9 +92,10 @@ test.describe('boundary inputs: 200 or 422, never 5xx', () => {
             );
           }
           await expectStoredAsEchoed(api, target, connection, sent);
-        } else {
+        } else if (response.status === 422) {
           await expectUnchanged(api, target, `after ${name} was refused`);
         }
+        // Any other status is a finding another check failed with: this answer says nothing more to judge.
       },
     );
   }

@@ -171,7 +171,7 @@ test("the merge job publishes one Playwright report, the drift, and one Allure r
   expect(merge, 'merge-reports of every blob').not.toBeNull();
   const reporters = merge![1]!.split(',');
   expect(reporters).toContain('html');
-  const drift = reporters.find(reporter => reporter.endsWith('drift-reporter.ts'));
+  const drift = reporters.find(reporter => reporter.endsWith('contract-reporter.ts'));
   expect(drift && fs.existsSync(path.join(PROJECT_ROOT, drift)), 'the drift reporter reads every shard').toBe(true);
   expect(mergeJob!.env?.CONFORMANCE_REPORTS_DIR).toBe('reports');
   expect(script).toMatch(/npx allure generate reports\/allure-results/);
