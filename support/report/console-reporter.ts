@@ -9,17 +9,22 @@ import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, Test
 import { RequestBudget } from '../client/budget';
 import { reportPaths } from '../run/paths';
 import { publishedTarget } from '../run/target';
-import { checkLine, closingBlock, shownPath, type CheckOutcome } from './console-summary';
+import { checkLine, closingBlock, plural, shownPath, type CheckOutcome } from './console-summary';
 
 /** Set by npm run conformance, which prints the report's path once it has written it. */
 export const REPORT_PRINTED_AFTER = 'CONFORMANCE_REPORT_PRINTED_AFTER';
 /** Lines of one error shown in the console; the report keeps the whole message. */
 const MAX_ERROR_LINES = 40;
+/** Colour codes only where a terminal shows them (or FORCE_COLOR asks for them), as Playwright's own reporters do. */
+const COLOURS = process.env.FORCE_COLOR ? process.env.FORCE_COLOR !== '0' : !!process.stdout.isTTY;
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
 
 export default class ConsoleReporter implements Reporter {
   private config?: FullConfig;
   private suite?: Suite;
   private readonly started = Date.now();
+  private errors = 0;
   private readonly width = Math.min(process.stdout.columns || 140, 160);
 
   printsToStdio(): boolean {
@@ -30,7 +35,7 @@ export default class ConsoleReporter implements Reporter {
     this.config = config;
     this.suite = suite;
     const workers = config.metadata.actualWorkers ?? config.workers;
-    console.log(`\nRunning ${suite.allTests().length} checks (${workers} worker${workers === 1 ? '' : 's'})`);
+    console.log(`\nRunning ${plural(suite.allTests().length, 'check')} (${plural(workers, 'worker')})`);
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
@@ -46,6 +51,7 @@ export default class ConsoleReporter implements Reporter {
   }
 
   onError(error: TestError): void {
+    this.errors++;
     console.error(`\nError: ${this.errorText(error)}`);
   }
 
@@ -65,6 +71,7 @@ export default class ConsoleReporter implements Reporter {
       requests: requestsLine(checks),
       report: process.env[REPORT_PRINTED_AFTER] ? undefined : this.reportPath(),
       interrupted: result.status === 'interrupted',
+      errors: this.errors,
     });
     console.log(lines.join('\n'));
   }
@@ -87,9 +94,9 @@ export default class ConsoleReporter implements Reporter {
   private errorText(error: TestError): string {
     const where = error.location ? `\nat ${shownPath(error.location.file)}:${error.location.line}:${error.location.column}` : '';
     const text = `${error.message ?? error.value ?? 'unknown error'}${error.snippet ? `\n\n${error.snippet}` : ''}${where}`;
-    const lines = text.split('\n');
+    const lines = (COLOURS ? text : text.replace(ANSI, '')).split('\n');
     return lines.length <= MAX_ERROR_LINES
-      ? text
+      ? lines.join('\n')
       : [...lines.slice(0, MAX_ERROR_LINES), `… ${lines.length - MAX_ERROR_LINES} more lines in the report`].join('\n');
   }
 

@@ -35,6 +35,8 @@ export function shownPath(file: string, cwd = process.cwd()): string {
 export const skipReasonOf = (check: Pick<CheckOutcome, 'annotations'>) =>
   check.annotations.find(a => a.type === 'skip' || a.type === 'fixme')?.description || 'no reason given';
 
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text);
 
 function duration(ms: number): string {
@@ -83,12 +85,14 @@ export interface ClosingBlock {
   /** The one report to open; undefined when the caller prints it once it is written (npm run conformance). */
   report?: string;
   interrupted?: boolean;
+  /** Errors outside any check (setup, teardown), printed as they happened. */
+  errors?: number;
 }
 
-export function closingBlock({ checks, durationMs, requests, report, interrupted }: ClosingBlock): string[] {
+export function closingBlock({ checks, durationMs, requests, report, interrupted, errors = 0 }: ClosingBlock): string[] {
   const lines = [
     '',
-    `${checks.length} checks in ${(durationMs / 1000).toFixed(1)} s${interrupted ? ' (interrupted)' : ''}: ${counts(checks)}`,
+    `${plural(checks.length, 'check')} in ${(durationMs / 1000).toFixed(1)} s${interrupted ? ' (interrupted)' : ''}: ${counts(checks)}`,
   ];
   const paths = [...Object.entries(RESPONSE_PATHS), [undefined, 'no response path'] as const];
   const width = Math.max(...paths.map(([, name]) => name.length));
@@ -101,7 +105,7 @@ export function closingBlock({ checks, durationMs, requests, report, interrupted
   // shared data function instead.
   const findings = findingsOf(checks);
   lines.push(`Findings: ${findings.length}`);
-  for (const { description, count } of findings) lines.push(`  ${description} (${count} ${count === 1 ? 'check' : 'checks'})`);
+  for (const { description, count } of findings) lines.push(`  ${description} (${plural(count, 'check')})`);
   // ---- end of findings
   const list = (title: string, picked: readonly CheckOutcome[], detail: (check: CheckOutcome) => string) => {
     if (!picked.length) return;
@@ -118,6 +122,7 @@ export function closingBlock({ checks, durationMs, requests, report, interrupted
     checks.filter(c => c.outcome === 'skipped'),
     check => `: ${skipReasonOf(check)}`,
   );
+  if (errors) lines.push(`Errors outside the checks: ${errors} (printed above)`);
   if (requests) lines.push(`Requests: ${requests}`);
   if (report) lines.push(`Report: ${report}`);
   return lines;

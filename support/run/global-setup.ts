@@ -17,6 +17,7 @@ import { redactText } from '../report/redact';
 import { ConfigError, LIVE_REQUEST_BUDGET, MOCK_PROBE_MAX_REQUESTS, suiteConfig, type SuiteConfig } from './config';
 import { discover, restore, SetupError } from './original-state';
 import { reportPaths } from './paths';
+import { planBlock } from './plan';
 import { startTarget, type StartedTarget } from './start-target';
 import { isRunning, readRecord, recordFileOf, removeRecord, writeRecord, type StateRecord } from './state-record';
 import { publishTarget, type Target } from './target';
@@ -51,12 +52,8 @@ function announce(started: StartedTarget, plan: Plan, record: StateRecord | unde
     throw new SetupError(
       `another run (pid ${record.pid}, started ${record.startedAt}) is using connection ${connectionId}: wait for it to finish, or stop it and run again.`,
     );
-  console.log(
-    `Live target ${baseUrl}: this run will update connection ${connectionId} and restore its displayName and authenticationType at the end; ` +
-      `its checks send at most ${plan.limit} requests (CONFORMANCE_REQUEST_BUDGET), plus a few to read and restore the connection; ` +
-      `the 429 probe is ${plan.probeMaxRequests ? `on, at most ${plan.probeMaxRequests} of them` : 'off'}. ` +
-      `The original state is recorded in ${path.relative(process.cwd(), recordFileOf(baseUrl, connectionId))} until it is restored.`,
-  );
+  const recordFile = path.relative(process.cwd(), recordFileOf(baseUrl, connectionId));
+  console.log(planBlock({ baseUrl, connectionId, limit: plan.limit, probeMaxRequests: plan.probeMaxRequests, recordFile }));
 }
 
 /** Writes the record of the original state before the first change (live targets only). */

@@ -184,9 +184,10 @@ test.describe('the conformance command', () => {
     expect(run.code).toBe(2);
     const lines = run.output.split('\n');
     expect(lines[0], 'what the run was about to do, printed before the first request').toMatch(
-      /^Live target http:\/\/127\.0\.0\.1:\d+: this run will update connection abc/,
+      /^Live target http:\/\/127\.0\.0\.1:\d+: the plan of this run$/,
     );
-    expect(lines.slice(1)).toEqual([
+    expect(lines[1]).toMatch(/^ {2}connection +abc: updated by the checks/);
+    expect(lines.slice(5)).toEqual([
       expect.stringMatching(/^Setup error: the target rejected the token \(401\): set API_ACCESS_TOKEN to a fresh token/),
     ]);
     expect(run.output).not.toContain('token-for-config-test');

@@ -70,7 +70,7 @@ test.describe('interrupted runs', () => {
         onStart: ({ signal }) => (kill = () => signal('SIGKILL')),
       });
       expect(killed.exitCode).not.toBe(0);
-      expect(killed.output).toMatch(/Live target \S+: this run will update connection/);
+      expect(killed.output).toMatch(/Live target \S+: the plan of this run\n {2}connection +\S+: updated by the checks/);
       expect(mock.connection()?.displayName, 'the kill left the connection changed').not.toBe(original?.displayName);
       expect(fs.readdirSync(stateDir), 'the record of the original state').toHaveLength(1);
 
