@@ -4,6 +4,7 @@
 // its outcome. The answers are still all judged, each distinct one once (see judgeAll).
 import { test } from '@playwright/test';
 import type { ApiResponse, Exchange, StorageConnectionsClient } from '../client/client';
+import { parseJson } from '../client/http';
 import { retryAfterSeconds, sleep } from '../client/throttle';
 import { capForReport, capValueForReport } from '../report/body-cap';
 import { redactHeaders, redactText, redactValue } from '../report/redact';
@@ -42,10 +43,15 @@ async function judgeAll(responses: readonly ApiResponse[], statuses: readonly nu
 }
 
 /** An exchange as the report may keep it: credentials redacted, the body capped (as recorder.ts attaches them). */
-function inFull({ sentHeaders, response }: Exchange): string {
+function inFull({ sentHeaders, sentData, response }: Exchange): string {
   const body = response.json !== undefined ? capValueForReport(redactValue(response.json)) : redactText(capForReport(response.text));
   const shown = {
-    request: { method: response.method, url: response.url, headers: redactHeaders(sentHeaders) },
+    request: {
+      method: response.method,
+      url: response.url,
+      headers: redactHeaders(sentHeaders),
+      body: sentData === undefined ? undefined : redactValue(parseJson(sentData) ?? sentData),
+    },
     response: { status: response.status, headers: redactHeaders(response.headers), body },
   };
   return redactText(capForReport(JSON.stringify(shown, null, 2)));
@@ -126,11 +132,11 @@ export class RateLimitProbe {
       '',
       `${burst.length} requests in the burst, at most ${this.limits.concurrency} at a time (bound ${this.limits.max}, ${this.sent} sent in all so far).`,
       '',
-      '| status | answers | first at request |',
+      '| status | answers | first as answer |',
       '|---|---|---|',
       ...[...statuses].map(([status, { count, first }]) => `| ${status === 0 ? 'no answer' : status} | ${count} | ${first} |`),
       '',
-      first429 ? `First 429 (request ${burst.indexOf(first429) + 1}):\n\n\`\`\`json\n${inFull(first429)}\n\`\`\`` : 'No 429 in the burst.',
+      first429 ? `First 429 (answer ${burst.indexOf(first429) + 1}):\n\n\`\`\`json\n${inFull(first429)}\n\`\`\`` : 'No 429 in the burst.',
     ];
     if (waits.length)
       lines.push(

@@ -1,8 +1,18 @@
 // The report check finds a browser the usual ways (override, Playwright's own Chromium, a system
 // Chrome or Chromium, PATH) and, with none, fails with one line naming the step to run. The lookup
 // is tried against fake filesystems; the last test launches whatever this machine really has.
+import fs from 'node:fs';
+import path from 'node:path';
 import { test, expect } from '@playwright/test';
-import { findBrowser, launchChromium, INSTALL_STEP, NOT_FOUND, OVERRIDE_VAR, type FindBrowserOptions } from './helpers/browser';
+import {
+  findBrowser,
+  launchChromium,
+  reportFromDisk,
+  INSTALL_STEP,
+  NOT_FOUND,
+  OVERRIDE_VAR,
+  type FindBrowserOptions,
+} from './helpers/browser';
 
 const PLAYWRIGHT = '/home/u/.cache/ms-playwright/chromium-1255/chrome-linux64/chrome';
 const MAC_CHROME = '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome';
@@ -81,7 +91,7 @@ test('with no browser at all, the error is one line naming the install step', ()
   }
 });
 
-test('the browser found on this machine launches and opens a page', async () => {
+test('the browser found on this machine launches and opens a page from disk, as a report is opened', async () => {
   let found;
   try {
     found = findBrowser();
@@ -94,10 +104,16 @@ test('the browser found on this machine launches and opens a page', async () => 
   test.info().annotations.push({ type: 'browser', description: `${found.source}: ${found.executablePath}` });
   const browser = await launchChromium();
   try {
+    const folder = test.info().outputPath('report');
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(
+      path.join(folder, 'index.html'),
+      '<title>from disk</title><p id="answer"></p><script>answer.textContent = 6 * 7</script>',
+    );
     const page = await browser.newPage();
-    await page.goto('about:blank');
-    expect(page.url()).toBe('about:blank');
-    expect(await page.evaluate(() => 6 * 7)).toBe(42);
+    await page.goto(reportFromDisk(folder));
+    expect(page.url()).toMatch(/^file:\/\/.*\/report\/index\.html$/);
+    await expect(page.locator('#answer'), 'the page ran its script').toHaveText('42');
   } finally {
     await browser.close();
   }

@@ -1,7 +1,8 @@
 // The reports people read: a run with a failing check, against a target given by URL with a known
 // token, must leave that token nowhere (reports, attachments, logs), and the generated Allure report,
-// opened in a real browser, must show what a reader needs: the five response paths, the failed check
-// with its response and schema violations, its cause, and the environment block.
+// opened from disk (file://, as a double-click opens it) in a real browser, must show what a reader
+// needs: the five response paths, the failed check with its response and schema violations, its cause,
+// the environment block, and a 429 probe page of a few steps with one table per trial.
 import fs from 'node:fs';
 import { test, expect } from './fixtures';
 import { runConformance, type ConformanceRun } from '../../support/run/child-run';
@@ -10,8 +11,7 @@ import { errorResponse } from '../../mock/operation';
 import { StorageConnectionMock, type Behaviour } from '../../mock/server';
 import { FAILURE_KIND_LABEL } from '../../support/report/failure-kind';
 import { findSecret } from './helpers/find-secret';
-import { launchChromium } from './helpers/browser';
-import { serveFolder } from './helpers/static-server';
+import { launchChromium, reportFromDisk } from './helpers/browser';
 
 const TOKEN = `known-secret-token-${Date.now().toString(36)}-do-not-leak`;
 
@@ -39,10 +39,9 @@ const EXPECTED_KINDS: Record<string, string> = {
   'a non-ASCII displayName (accented Latin) round-trips exactly': 'Server error (5xx)',
   'an invalid bearer token gets 401': 'Unexpected status',
   'both fields at once are both applied': 'State not preserved',
-  // Caught twice: the 403 is also met by the check that every rejected request changes nothing, and
-  // the numeric 404 code by the boundary check of an unknown id with a malformed body.
-  'a rejected request changes nothing': 'Unexpected status',
-  'an unknown id with a malformed body gets 404 or 422': 'Body breaks its schema or media type',
+  // Met twice, failed once: the check that every rejected request changes nothing meets the 403 again,
+  // and the boundary check of an unknown id with a malformed body the numeric 404 code; each records
+  // the finding again and passes on its own clause.
 };
 
 test.describe('reports of a run with a failing check', () => {
@@ -103,11 +102,10 @@ test.describe('reports of a run with a failing check', () => {
   });
 
   test('the Allure report shows the paths, the failed check with its evidence, and the environment', async () => {
-    const server = await serveFolder(reportPaths(reportsDir).allureReport);
     const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      await page.goto(server.url);
+      await page.goto(reportFromDisk(reportPaths(reportsDir).allureReport));
       await expect(page.getByText('Update StorageConnection conformance').first()).toBeVisible();
       // The block shows its first entries; the rest behind "Show more".
       const more = page.getByText('Show more', { exact: true }).first();
@@ -143,7 +141,68 @@ test.describe('reports of a run with a failing check', () => {
       await page.screenshot({ path: test.info().outputPath('failed-check.png'), fullPage: true });
     } finally {
       await browser.close();
-      await server.close();
+    }
+  });
+
+  test("the 429 probe's page has a few steps: one per trial, with one table of its requests, statuses and waits", async () => {
+    const dir = reportPaths(reportsDir).allureResults;
+    const probe = fs
+      .readdirSync(dir)
+      .filter(file => file.endsWith('-result.json'))
+      .map(file => JSON.parse(fs.readFileSync(`${dir}/${file}`, 'utf8')) as AllureStep & { name: string; status: string })
+      .find(result => result.name.startsWith('a burst is throttled'));
+    expect(probe?.status, 'the probe ran and passed').toBe('passed');
+    const steps = allSteps(probe!);
+    expect(steps.length, 'steps on the probe page, nested ones and attachments included').toBeLessThanOrEqual(60);
+    expect(
+      steps.filter(step => /^PUT storageconnections\//.test(step.name ?? '')),
+      'a step per request',
+    ).toEqual([]);
+    const tables = steps.flatMap(step => step.attachments ?? []).filter(a => /^trial \d+: requests, statuses/.test(a.name));
+    expect(tables.length, 'one table per trial').toBeGreaterThan(0);
+    const table = fs.readFileSync(`${dir}/${tables[0]!.source}`, 'utf8');
+    for (const part of [
+      '| status | answers |',
+      '| 429 |',
+      'First 429',
+      '"retry-after"',
+      '"Bearer <redacted>"',
+      '| wait | retry-after | then |',
+    ])
+      expect(table, `the table shows ${part}`).toContain(part);
+
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+      await page.goto(reportFromDisk(reportPaths(reportsDir).allureReport));
+      await page.getByText('429 Too many requests', { exact: true }).first().click();
+      await page
+        .getByText(/^a burst is throttled/)
+        .first()
+        .click();
+      await page
+        .getByText(/^trial 1: burst until throttled/)
+        .first()
+        .click();
+      await page
+        .getByText(/^trial 1: requests, statuses/)
+        .first()
+        .click();
+      await expect(page.getByText('First 429', { exact: false }).first(), 'the table, rendered').toBeVisible();
+      await page.screenshot({ path: test.info().outputPath('probe-page.png'), fullPage: true });
+    } finally {
+      await browser.close();
     }
   });
 });
+
+interface AllureStep {
+  name?: string;
+  steps?: AllureStep[];
+  attachments?: { name: string; source: string }[];
+}
+
+/** Every step under a result, nested ones included (allure-playwright records each attachment as a step of its own). */
+function allSteps(result: AllureStep): AllureStep[] {
+  return (result.steps ?? []).flatMap(step => [step, ...allSteps(step)]);
+}

@@ -5,6 +5,7 @@
 // error is one line naming the step to run. findBrowser takes a fake filesystem for the unit tests.
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 
 export const OVERRIDE_VAR = 'CONFORMANCE_BROWSER';
@@ -126,3 +127,6 @@ export async function launchChromium(): Promise<Browser> {
     ],
   });
 }
+
+/** The address of a generated report's index.html on disk, as a double-click opens it (no server). */
+export const reportFromDisk = (reportFolder: string): string => pathToFileURL(path.join(reportFolder, 'index.html')).href;
