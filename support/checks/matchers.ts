@@ -100,22 +100,25 @@ function checkResponse(response: ApiResponse, statuses: readonly number[]): { pr
     return { problems, violations: [] };
   }
   const contentType = response.headers['content-type'];
-  if (!contentType || !JSON_CONTENT_TYPE.test(contentType))
-    problems.push({
-      clause: 'responses.json',
-      what: `a ${status} labelled ${contentType ? contentType.split(';')[0]!.trim().toLowerCase() : 'with no content-type'}`,
-      detail: `content-type ${JSON.stringify(contentType)} is not JSON`,
-      kind: 'Body breaks its schema or media type',
-    });
+  const mediaType = contentType ? contentType.split(';')[0]!.trim().toLowerCase() : undefined;
+  const labelledJson = !!contentType && JSON_CONTENT_TYPE.test(contentType);
   if (response.json === undefined) {
+    // Neither labelled nor written as JSON (an HTML error page, an empty body) is one deviation, not two.
     problems.push({
       clause: 'responses.json',
-      what: `a ${status} whose body is ${response.text === '' ? 'empty' : 'not JSON'}`,
-      detail: `body is not JSON: ${JSON.stringify(response.text.slice(0, 200))}`,
+      what: `a ${status} whose body is ${response.text === '' ? 'empty' : 'not JSON'}${labelledJson ? '' : ` (${mediaType ?? 'no content-type'})`}`,
+      detail: `body is not JSON (content-type ${JSON.stringify(contentType)}): ${JSON.stringify(response.text.slice(0, 200))}`,
       kind: 'Body breaks its schema or media type',
     });
     return { problems, violations: [] };
   }
+  if (!labelledJson)
+    problems.push({
+      clause: 'responses.json',
+      what: `a ${status} labelled ${mediaType ?? 'with no content-type'}`,
+      detail: `content-type ${JSON.stringify(contentType)} is not JSON`,
+      kind: 'Body breaks its schema or media type',
+    });
   const model = DOCUMENTED_RESPONSES[status]!;
   const violations = violationsOf(model, response.json);
   for (const violation of violations)

@@ -37,6 +37,18 @@ export function mutableState(connection: Connection): MutableState {
   return { displayName: connection.displayName, authenticationType: connection.authenticationType };
 }
 
+/** The displayName and authenticationType a connection gives (one it leaves out is the schema's finding, not a state). */
+export function presentState(connection: Connection): MutableState {
+  return Object.fromEntries(Object.entries(mutableState(connection)).filter(([, value]) => value !== undefined));
+}
+
+/** Whether `connection` holds every value `state` gives. */
+export const holds = (connection: Connection, state: MutableState) =>
+  Object.entries(state).every(([name, value]) => connection[name] === value);
+
+/** The named properties of a connection. */
+export const pick = (connection: Connection, names: readonly string[]) => Object.fromEntries(names.map(name => [name, connection[name]]));
+
 /** Whether two connections have the same displayName and authenticationType. */
 export function sameState(a: Connection | undefined, b: Connection): boolean {
   return a !== undefined && a.displayName === b.displayName && a.authenticationType === b.authenticationType;

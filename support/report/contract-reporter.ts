@@ -58,7 +58,7 @@ function bodyOf(attachment: TestResult['attachments'][number]): Buffer | undefin
 
 export default class ContractReporter implements Reporter {
   private readonly drift = new DriftCollector();
-  private readonly checks: (CheckResult & { outcome: CheckOutcome; annotations: { type: string; description?: string }[] })[] = [];
+  private readonly checks: { result: CheckResult; outcome: CheckOutcome; annotations: { type: string; description?: string }[] }[] = [];
 
   printsToStdio(): boolean {
     return false;
@@ -76,19 +76,21 @@ export default class ContractReporter implements Reporter {
     const broken = note('broken clause');
     const reason = status === 'skipped' ? note('skip') : status === 'failed' ? reasonOf(result.error?.message) : undefined;
     this.checks.push({
-      name: test.title,
-      fullName,
-      status,
-      path: pathTagOf(test.tags),
-      clauses:
-        status === 'failed' && broken
-          ? [{ id: broken.split(':')[0]!, quote: broken.split(': ').slice(1).join(': ').replace(/^"|"$/g, '') }]
-          : [],
-      failureKind: status === 'failed' ? note('failure kind') : undefined,
-      responseStatus: status === 'skipped' ? undefined : responseStatusOf(result, status === 'failed'),
-      reason,
-      start: result.startTime.getTime(),
-      stop: result.startTime.getTime() + result.duration,
+      result: {
+        name: test.title,
+        fullName,
+        status,
+        path: pathTagOf(test.tags),
+        clauses:
+          status === 'failed' && broken
+            ? [{ id: broken.split(':')[0]!, quote: broken.split(': ').slice(1).join(': ').replace(/^"|"$/g, '') }]
+            : [],
+        failureKind: status === 'failed' ? note('failure kind') : undefined,
+        responseStatus: status === 'skipped' ? undefined : responseStatusOf(result, status === 'failed'),
+        reason,
+        start: result.startTime.getTime(),
+        stop: result.startTime.getTime() + result.duration,
+      },
       annotations,
       outcome: {
         title: test.title,
@@ -130,7 +132,7 @@ export default class ContractReporter implements Reporter {
     const environment = readEnvironment(path.join(reports.allureResults, 'environment.properties'));
     const historyFile = driftHistoryFile(reports.root);
     const { report: drift, history } = this.drift.finish(sourceOf(environment), readDriftHistory(historyFile));
-    const findings = findingsOf(this.checks.map(check => ({ title: check.fullName, annotations: check.annotations })));
+    const findings = findingsOf(this.checks.map(check => ({ title: check.result.fullName, annotations: check.annotations })));
     const outcomes = this.checks.map(check => check.outcome);
     const pages = {
       'findings.md': findingsMarkdown(findings),
@@ -138,7 +140,7 @@ export default class ContractReporter implements Reporter {
       'drift.md': driftMarkdown(drift),
     };
     const results: RunResults = {
-      checks: this.checks.map(({ outcome: _outcome, annotations: _annotations, ...check }) => check),
+      checks: this.checks.map(check => check.result),
       environment,
       drift,
       findings,

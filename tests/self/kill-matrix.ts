@@ -10,6 +10,7 @@ import path from 'node:path';
 import { BEHAVIOURS, type NamedBehaviour } from '../../mock/behaviours';
 import { runConformance, type ConformanceRun, type TestVerdict } from '../../support/run/child-run';
 import { PROJECT_ROOT } from '../../support/run/paths';
+import { FINDING } from '../../support/report/findings';
 
 /**
  * A fault run stops at its first failed check (each failure would restart Playwright's worker, which
@@ -54,6 +55,18 @@ export function failedAssertion(test: TestVerdict): string | undefined {
   return undefined;
 }
 
+/** The finding a failed check failed with (support/checks/findings.ts), if it failed with one. */
+export function failedFinding(test: TestVerdict): string | undefined {
+  if (test.status !== 'failed') return undefined;
+  const finding = test.annotations.find(annotation => annotation.type === FINDING)?.description;
+  return finding && `finding "${finding}" in ${shortTitle(test.title)}`;
+}
+
+/** The checks a fault is run against: those carrying a tag it names (the per-test coverage of mutation testers). */
+export function grepOf(caughtBy: readonly string[]): string {
+  return `(${caughtBy.map(tag => tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(\\s|$)`;
+}
+
 export function judge(name: string, behaviour: NamedBehaviour, run: ConformanceRun): MatrixRow {
   const failingTests = failed(run);
   const failing = failingTests.map(t => t.title);
@@ -86,7 +99,7 @@ export function judge(name: string, behaviour: NamedBehaviour, run: ConformanceR
   }
   const caughtBy = behaviour.caughtBy ?? [];
   const catching = failingTests.filter(t => t.tags.some(tag => caughtBy.includes(tag)));
-  const assertion = catching.map(failedAssertion).find(found => found !== undefined);
+  const assertion = catching.map(t => failedFinding(t) ?? failedAssertion(t)).find(found => found !== undefined);
   const observed = assertion ? 'detected' : failing.length ? 'failed, no related assertion' : 'not detected';
   return { ...base, expected: 'detected', observed, ok: assertion !== undefined, assertion };
 }
@@ -103,6 +116,8 @@ export async function runMatrix(names = Object.keys(BEHAVIOURS), concurrency = d
           reportsDir: path.join(PROJECT_ROOT, 'reports', 'kill-matrix', name),
           behaviour: name,
           maxFailures: behaviour.kind === 'fault' ? MAX_FAILURES : undefined,
+          // A fault runs only the checks it names; a variant, the whole suite.
+          args: behaviour.kind === 'fault' ? ['--grep', grepOf(behaviour.caughtBy ?? [])] : [],
           // The generated checks run their full 40 cases where a fault is theirs to find; elsewhere the
           // 10 of every self-test run keep the matrix within its time (npm run conformance runs all 40).
           env: behaviour.caughtBy?.some(tag => tag.startsWith('@generated')) ? { CONFORMANCE_GENERATED_CASES: '' } : {},
