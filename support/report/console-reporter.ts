@@ -17,7 +17,6 @@ export const REPORT_PRINTED_AFTER = 'CONFORMANCE_REPORT_PRINTED_AFTER';
 const MAX_ERROR_LINES = 40;
 /** Colour codes only where a terminal shows them (or FORCE_COLOR asks for them), as Playwright's own reporters do. */
 const COLOURS = process.env.FORCE_COLOR ? process.env.FORCE_COLOR !== '0' : !!process.stdout.isTTY;
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 export default class ConsoleReporter implements Reporter {
