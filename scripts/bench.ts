@@ -7,9 +7,12 @@
 //     CONFORMANCE_GENERATED_CASES=0 (the generated checks skipped), and the requests they sent;
 //   - the mock's throughput (requests/s) under a short load from a second process on loopback, bounded
 //     in count and time.
+// The table is printed and written to reports/bench.md, with the date and the machine.
 // Only 127.0.0.1 is ever contacted; the live-target variables are blanked by runConformance.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { StorageConnectionMock } from '../mock/server';
 import { runConformance } from '../support/run/child-run';
@@ -18,6 +21,8 @@ import { generateAllureReport } from './report';
 
 const RUNS = Number(process.env.BENCH_RUNS) || 5;
 const BENCH_DIR = path.join(PROJECT_ROOT, 'reports', 'bench');
+/** The figures of the last benchmark, as Markdown. */
+const BENCH_FILE = path.join(PROJECT_ROOT, 'reports', 'bench.md');
 const PLAYWRIGHT_CLI = require.resolve('@playwright/test/cli');
 /** The load: at most this many requests, for at most this long, over this many keep-alive connections. */
 const LOAD = { requests: 4000, maxMs: 3000, concurrency: 16 };
@@ -201,11 +206,18 @@ async function main(): Promise<void> {
   ];
   const header = `figure (median of ${RUNS} runs)`;
   const width = Math.max(header.length, ...rows.map(([name]) => name.length));
-  console.log(`\n| ${header.padEnd(width)} | value |\n|${'-'.repeat(width + 2)}|-------|`);
-  for (const [name, value] of rows) console.log(`| ${name.padEnd(width)} | ${value} |`);
-  console.log(
-    `\nload statuses (last round): ${JSON.stringify(rounds.at(-1)!.statuses)}; requests per round: ${rounds.map(r => r.completed).join(', ')}`,
-  );
+  const table = [
+    `| ${header.padEnd(width)} | value |`,
+    `|${'-'.repeat(width + 2)}|-------|`,
+    ...rows.map(([name, value]) => `| ${name.padEnd(width)} | ${value} |`),
+  ];
+  const load = `load statuses (last round): ${JSON.stringify(rounds.at(-1)!.statuses)}; requests per round: ${rounds.map(r => r.completed).join(', ')}`;
+  console.log(`\n${table.join('\n')}\n\n${load}`);
+  // The figures the docs point to (docs/development.md), with when and where they were measured.
+  const machine = `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()}`;
+  const markdown = [`# Benchmark`, '', `\`npm run bench\`, ${new Date().toISOString()}, on ${machine}.`, '', ...table, '', load, ''];
+  fs.writeFileSync(BENCH_FILE, markdown.join('\n'));
+  console.log(`\nWritten to ${path.relative(process.cwd(), BENCH_FILE)}`);
 }
 
 const loadIndex = process.argv.indexOf('--load');
