@@ -1,12 +1,14 @@
 // `npm run summary [-- reportsDir] [--report-url URL]`: one run's results as Markdown, for a CI job
 // summary ($GITHUB_STEP_SUMMARY) or a chat message. Reads the run's reports folder (default reports/,
 // or CONFORMANCE_REPORTS_DIR): passed, failed and skipped checks per response path, each failure in
-// one line (the check, the clause it breaks or else its failure kind, the response status), the target
+// one line (the check, the clause it breaks or else its failure kind, the response status), each finding
+// once (the clause, what was seen, its count, the first example), the requests retried, the target
 // and seed, the drift, and a link to the report when a URL is given. Prints it and writes summary.md.
 import fs from 'node:fs';
 import path from 'node:path';
 import { RESPONSE_PATHS, type PathTag } from '../support/checks/tags';
 import { driftMarkdown } from '../support/report/drift';
+import type { Finding } from '../support/report/findings';
 import { readRunResults, type CheckResult, type RunResults } from '../support/report/run-results';
 import { reportsDir } from '../support/run/paths';
 
@@ -85,6 +87,16 @@ function table(checks: CheckResult[]): string[] {
   ];
 }
 
+/** One line per finding: the clause, what was seen, how often, the first example, where it failed. */
+function findingLine(finding: Finding): string {
+  const checks = finding.failedIn.length + finding.metIn.length;
+  return (
+    `- 🔎 ${code(finding.clause)} — **${inline(finding.what)}** · ${count(finding.count, 'response')} in ${count(checks, 'check')}` +
+    `${finding.example ? ` · first: ${inline(finding.example, 160)}` : ''}` +
+    `${finding.failedIn.length ? ` · failed: ${inline(finding.failedIn.join('; '), 160)}` : ''}`
+  );
+}
+
 /** One line per failure: path, check, the clause it breaks (else its failure kind), the response status, what broke. */
 function failureLine(check: CheckResult): string {
   const why = check.clauses.length
@@ -105,9 +117,27 @@ export function summaryMarkdown(results: RunResults, reportUrl?: string): string
   const run = runLine(results, reportUrl);
   if (run) lines.push(run, '');
   if (checks.length === 0) {
-    lines.push('The run left no check results (allure-results/): it stopped before any check ran; its log says why.', '');
+    lines.push('The run left no check results (contract-results.json): it stopped before any check ran; its log says why.', '');
     return lines.join('\n');
   }
+  const findings = results.findings ?? [];
+  lines.push(
+    `### ${findings.length ? count(findings.length, 'finding') : 'No findings'}`,
+    '',
+    ...(findings.length ? findings.map(findingLine) : ['No check met a deviation from the document.']),
+    '',
+  );
+  const { throttled = 0, unavailable = 0 } = results.retried ?? {};
+  if (throttled || unavailable)
+    lines.push(
+      [
+        throttled && `throttled (429), waited and retried: ${count(throttled, 'time')}`,
+        unavailable && `service unavailable (503), retried: ${count(unavailable, 'time')}`,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+      '',
+    );
   lines.push(...table(checks), '');
   const failed = sorted.filter(check => check.status === 'failed');
   if (failed.length) lines.push(`### ${count(failed.length, 'failed check')}`, '', ...failed.map(failureLine), '');

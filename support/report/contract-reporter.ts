@@ -144,6 +144,10 @@ export default class ContractReporter implements Reporter {
       environment,
       drift,
       findings,
+      retried: {
+        throttled: this.checks.flatMap(check => check.annotations).filter(a => a.type === 'throttled').length,
+        unavailable: this.checks.flatMap(check => check.annotations).filter(a => a.type === 'service unavailable').length,
+      },
     };
     fs.mkdirSync(reports.root, { recursive: true });
     for (const [name, text] of Object.entries(pages)) fs.writeFileSync(path.join(reports.root, name), text);

@@ -35,6 +35,8 @@ export interface RunResults {
   drift?: DriftReport;
   /** Each deviation once (support/report/findings.ts). */
   findings: Finding[];
+  /** Requests that were waited out and sent again: after a 429, after a 503 with retry-after. */
+  retried?: { throttled: number; unavailable: number };
 }
 
 /** A Java properties file as environment.ts writes it (backslash escapes). */
