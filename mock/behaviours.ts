@@ -5,9 +5,12 @@
 //   variants (mock/variants.ts) keep the contract in a way the document allows but the default mock
 //            does not; the suite must pass on each of them.
 import { FAULTS } from './faults';
+import { ACCEPT_FAULTS } from './faults-accept';
 import { AUTH_FAULTS } from './faults-auth';
+import { CREDENTIAL_FAULTS } from './faults-credentials';
 import { GENERATED_FAULTS } from './faults-generated';
 import { ID_FAULTS } from './faults-ids';
+import { TRANSIENT_FAULTS } from './faults-transient';
 import type { Behaviour } from './server';
 import { VARIANTS } from './variants';
 
@@ -31,6 +34,9 @@ export const BEHAVIOURS: Record<string, NamedBehaviour> = Object.fromEntries([
   ...named('fault', AUTH_FAULTS),
   ...named('fault', GENERATED_FAULTS),
   ...named('fault', ID_FAULTS),
+  ...named('fault', TRANSIENT_FAULTS),
+  ...named('fault', ACCEPT_FAULTS),
+  ...named('fault', CREDENTIAL_FAULTS),
   ...named('variant', VARIANTS),
 ]);
 

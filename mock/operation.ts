@@ -11,6 +11,8 @@ export interface MockRequest {
   /** Decoded path segment after .../storageconnections/, or undefined for another path. */
   connectionId?: string;
   headers: Record<string, string | undefined>;
+  /** The query string without its `?` ('' for none): the document puts nothing there. */
+  query?: string;
   body: string;
 }
 

@@ -204,7 +204,7 @@ function failQuietly(res: http.ServerResponse, error: unknown): void {
 }
 
 function toMockRequest(req: http.IncomingMessage, body: string): MockRequest {
-  const pathname = new URL(req.url ?? '/', 'http://mock').pathname;
+  const { pathname, search } = new URL(req.url ?? '/', 'http://mock');
   let connectionId: string | undefined;
   if (pathname.toLowerCase().startsWith(PATH_PREFIX) && pathname.length > PATH_PREFIX.length) {
     const segment = pathname.slice(PATH_PREFIX.length);
@@ -222,5 +222,5 @@ function toMockRequest(req: http.IncomingMessage, body: string): MockRequest {
   // them, as a list field, gets a value that is no bearer credential: two Authorization headers are refused.
   const authorization = req.headersDistinct['authorization'];
   if (authorization) headers['authorization'] = authorization.join(', ');
-  return { method: req.method ?? 'GET', connectionId, headers, body };
+  return { method: req.method ?? 'GET', connectionId, headers, query: search.slice(1), body };
 }

@@ -19,6 +19,7 @@ import {
 import { ERROR_CODES } from '../support/contract/operation';
 import { documentedError, errorResponse, invalidRequest, parseUpdate, type MockResponse } from './operation';
 import { RateLimiter } from './rate-limit';
+import { GATEWAY_VARIANTS } from './variants-gateway';
 import { SHAPE_VARIANTS } from './variants-shapes';
 
 export interface Variant {
@@ -188,6 +189,8 @@ export const VARIANTS: Record<string, Variant> = {
   },
   // Error bodies with null or absent properties, connection ids of other shapes.
   ...SHAPE_VARIANTS,
+  // A gateway's 503s with retry-after, and stricter Accept negotiation.
+  ...GATEWAY_VARIANTS,
 };
 
 /** The headers a platform gateway adds, and its 429 code (TooManyRequests, as other platform pages say). */

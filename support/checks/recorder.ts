@@ -1,6 +1,7 @@
 // The report layer the fixtures put around the plain client: each request (with its retries) is a
 // step, each exchange attaches its request and response with credentials redacted, and each wait
-// on a 429 is a step and a `throttled` annotation, after checking that the 429 keeps the contract.
+// on a 429 is a step and a `throttled` annotation, after checking that the 429 keeps the contract (a
+// wait on a 503, a `service unavailable` one).
 import { test, type TestInfo } from '@playwright/test';
 import type { ClientHooks, Exchange } from '../client/client';
 import { parseJson } from '../client/http';
@@ -52,15 +53,24 @@ export function recordingHooks(testInfo: TestInfo, observe: (exchange: Exchange)
       if (summarise) summarise(exchange);
       else await attachExchange(testInfo, exchange);
     },
-    wait: async (seconds, throttled) => {
+    wait: async (seconds, answer) => {
+      const waitOut = (title: string) => test.step(title, () => new Promise<void>(resolve => setTimeout(resolve, seconds * 1000)));
+      // A 503 with retry-after is a gateway's "come back later" (support/client/throttle.ts): it has no
+      // body the document describes, so it is recorded and waited out; one that persists is judged then.
+      if (answer.status === 503) {
+        testInfo.annotations.push({
+          type: 'service unavailable',
+          description: `503 on ${answer.method}; waited retry-after ${seconds} s and retried`,
+        });
+        return waitOut(`service unavailable (503): waiting retry-after ${seconds} s`);
+      }
       // A 429 met outside the probe must keep the contract too, before its retry-after is trusted.
-      await expect(throttled, 'a 429 met by an ordinary check').toBeDocumentedResponse(429);
+      await expect(answer, 'a 429 met by an ordinary check').toBeDocumentedResponse(429);
       testInfo.annotations.push({
         type: 'throttled',
-        description: `429 on ${throttled.method}; waited retry-after ${seconds} s and retried`,
+        description: `429 on ${answer.method}; waited retry-after ${seconds} s and retried`,
       });
-      await test.step(`throttled (429): waiting retry-after ${seconds} s`, () =>
-        new Promise(resolve => setTimeout(resolve, seconds * 1000)));
+      await waitOut(`throttled (429): waiting retry-after ${seconds} s`);
     },
   };
 }

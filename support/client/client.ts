@@ -8,9 +8,11 @@ import { CONNECTIONS_PATH, RECOMMENDED_ACCEPT } from '../contract/operation';
 import { redactText } from '../report/redact';
 import type { RequestBudget } from './budget';
 import { encodeBody, NO_BODY, parseJson, readCapped, type ApiResponse, type Credentials, type Method } from './http';
-import { DEFAULT_THROTTLE_POLICY, retryAfterSeconds, sleep, type ThrottlePolicy } from './throttle';
+import type { SendOptions } from './send-options';
+import { DEFAULT_THROTTLE_POLICY, retryWaitOf, sleep, type ThrottlePolicy } from './throttle';
 
 export { NO_BODY, raw, RawBody, type ApiResponse, type Credentials } from './http';
+export type { SendOptions } from './send-options';
 
 /** Gives the bearer token valid now (fixed, or refreshed before it expires). */
 export type TokenSource = () => Promise<string>;
@@ -29,10 +31,10 @@ export interface Exchange {
 }
 
 export interface ClientHooks {
-  /** Every exchange, each throttled attempt included. */
+  /** Every exchange, each throttled or unavailable attempt included. */
   exchange?: (exchange: Exchange) => void | Promise<void>;
-  /** How a retry-after is waited out (default: a timer); the fixtures make it a report step. */
-  wait?: (seconds: number, throttled: ApiResponse) => Promise<void>;
+  /** How a retry-after of a 429 or a 503 is waited out (default: a timer); the fixtures make it a report step. */
+  wait?: (seconds: number, answer: ApiResponse) => Promise<void>;
   /** Around each request with its retries (the fixtures make it a report step). */
   around?: <T>(title: string, send: () => Promise<T>) => Promise<T>;
 }
@@ -48,19 +50,6 @@ export interface ClientOptions {
   maxResponseBytes?: number;
   /** Extra headers for every request, e.g. a target profile's `Prefer`. */
   headers?: Record<string, string>;
-}
-
-export interface SendOptions {
-  credentials?: Credentials;
-  /** A throttled request waits retry-after and is sent again (default true; the 429 probe turns it off). */
-  retryWhenThrottled?: boolean;
-  /** Restoring the connection is never refused for want of budget. */
-  outsideBudget?: boolean;
-  /**
-   * Authorization sent as these separate header lines instead of `credentials` (a malformed request:
-   * fetch would merge them into one, so this request goes through node:http).
-   */
-  authorizationLines?: string[];
 }
 
 export class TransportError extends Error {
@@ -96,8 +85,9 @@ export class StorageConnectionsClient {
     return new StorageConnectionsClient({ ...this.options, ...options }, this.hooks);
   }
 
-  urlOf(connectionId: string): string {
-    return `${this.options.baseUrl}${CONNECTIONS_PATH}/${encodeURIComponent(connectionId)}`;
+  urlOf(connectionId: string, query?: Record<string, string>): string {
+    const search = query && Object.keys(query).length ? `?${new URLSearchParams(query)}` : '';
+    return `${this.options.baseUrl}${CONNECTIONS_PATH}/${encodeURIComponent(connectionId)}${search}`;
   }
 
   /** PUT .../storageconnections/{connectionId}: the operation under test. */
@@ -115,15 +105,15 @@ export class StorageConnectionsClient {
     const title = `${method} storageconnections/${shorten(connectionId, 48)}${data !== undefined ? ` ${shorten(description, 60)}` : ''}`;
     const around = this.hooks.around ?? ((_title, send) => send());
     return around(title, async () => {
-      const throttleWaits: number[] = [];
+      const waits: Waits = { throttle: [], unavailable: [] };
       const policy = this.options.throttle ?? DEFAULT_THROTTLE_POLICY;
+      // One count for every retry of this request, after a 429 or a 503 alike.
       for (let attempt = 0; ; attempt++) {
-        const response = await this.attempt(method, connectionId, body, data, options, throttleWaits);
-        const seconds = retryAfterSeconds(response, policy);
-        const retry = options.retryWhenThrottled ?? true;
-        if (response.status !== 429 || !retry || attempt >= policy.maxRetries || seconds === undefined) return response;
+        const response = await this.attempt(method, connectionId, body, data, options, waits);
+        const seconds = retryWaitOf(response, options, policy);
+        if (seconds === undefined || attempt >= policy.maxRetries) return response;
         await (this.hooks.wait ?? (s => sleep(s * 1000)))(seconds, response);
-        throttleWaits.push(seconds);
+        (response.status === 429 ? waits.throttle : waits.unavailable).push(seconds);
       }
     });
   }
@@ -134,18 +124,19 @@ export class StorageConnectionsClient {
     body: unknown,
     data: string | undefined,
     options: SendOptions,
-    throttleWaits: number[],
+    waits: Waits,
   ): Promise<ApiResponse> {
     const lines = options.authorizationLines;
     const credentials: Credentials = lines ? { authorization: lines.join(', ') } : (options.credentials ?? 'token');
     // Asked for on every attempt: after a long retry-after the last one may have expired.
     const token = credentials === 'token' ? await this.options.token() : '';
-    const headers: Record<string, string> = { accept: RECOMMENDED_ACCEPT, ...this.options.headers };
+    const headers: Record<string, string> = { accept: options.accept ?? RECOMMENDED_ACCEPT, ...this.options.headers };
     const authorization = authorizationOf(credentials, token);
     if (authorization !== undefined) headers['authorization'] = authorization;
     if (data !== undefined) headers['content-type'] = 'application/json';
+    for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
     if (!options.outsideBudget) this.options.budget?.take();
-    const url = this.urlOf(connectionId);
+    const url = this.urlOf(connectionId, options.query);
     // Each line recorded under a name of its own (the recording layer redacts them all).
     const sentHeaders = lines ? { ...withoutAuthorization(headers), ...linesAsRecorded(lines) } : headers;
     const exchange = { connectionId, method, sentBody: body, sentHeaders, sentData: data, credentials };
@@ -165,11 +156,11 @@ export class StorageConnectionsClient {
             }),
           );
       const json = 'oversized' in answer && answer.oversized !== undefined ? undefined : parseJson(answer.text);
-      response = { method, url, ...answer, json, throttleWaits: [...throttleWaits] };
+      response = { method, url, ...answer, json, throttleWaits: [...waits.throttle], unavailableWaits: [...waits.unavailable] };
     } catch (error) {
       await this.hooks.exchange?.({
         ...exchange,
-        response: { method, url, status: 0, headers: {}, text: '', json: undefined, throttleWaits },
+        response: { method, url, status: 0, headers: {}, text: '', json: undefined, throttleWaits: [...waits.throttle] },
       });
       throw new TransportError(
         `transport error on ${method} ${url} after ${Date.now() - started} ms: ${redactText(reasonOf(error, deadlineMs))}`,
@@ -179,6 +170,12 @@ export class StorageConnectionsClient {
     await this.hooks.exchange?.({ ...exchange, response });
     return response;
   }
+}
+
+/** Seconds waited before a request's attempts: on 429s, and on 503s. */
+interface Waits {
+  throttle: number[];
+  unavailable: number[];
 }
 
 function withoutAuthorization(headers: Record<string, string>): Record<string, string> {

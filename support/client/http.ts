@@ -25,6 +25,8 @@ export interface ApiResponse {
   json: unknown;
   /** Seconds waited on 429s before this response. */
   throttleWaits: number[];
+  /** Seconds waited on 503s (Service Unavailable, with retry-after) before this response. */
+  unavailableWaits?: number[];
   /** The body was larger than the client reads whole: that ceiling and the bytes read before it stopped (text holds their start). */
   oversized?: { limit: number; read: number };
 }

@@ -124,6 +124,11 @@ export const PROFILES = {
         reason: `${STATELESS}: an accepted displayName must be echoed as sent, which a static example cannot do.`,
       },
       { tag: '@bom', reason: `${NOT_JSON} (JSON with a BOM is not JSON to Prism's parser).` },
+      {
+        tag: '@near-miss-id',
+        reason: `Prism has no connections: it answers every id, a near miss included, with its example (Prefer: code=404 would show only the shape of a 404), and ${STATELESS}: whether a near miss reached the real connection cannot be read back.`,
+      },
+      { tag: '@accept', reason: `${STATELESS}: whatever the Accept, the echo cannot show what the update set.` },
     ],
   },
 } as const satisfies Record<string, TargetProfile>;

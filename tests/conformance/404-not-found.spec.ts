@@ -11,7 +11,7 @@ import { nearMissIds, shapeOf, unknownConnectionId } from '../../support/contrac
 
 test.describe('404 Not Found', () => {
   test(
-    "an unknown id of the real id's shape gets 404 StorageConnectionNotFound and creates nothing",
+    "an unknown id of the real ids' shape gets 404 StorageConnectionNotFound and creates nothing",
     tags('@404', '@critical', '@unknown-id'),
     async ({ api, target }) => {
       const id = unknownConnectionId(target.connectionId);
