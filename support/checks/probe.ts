@@ -43,7 +43,7 @@ async function judgeAll(responses: readonly ApiResponse[], statuses: readonly nu
 }
 
 /** An exchange as the report may keep it: credentials redacted, the body capped (as recorder.ts attaches them). */
-function inFull({ sentHeaders, sentData, response }: Exchange): string {
+function inFull({ sentHeaders, sentData, response }: Exchange): { request: unknown; response: unknown } {
   const body = response.json !== undefined ? capValueForReport(redactValue(response.json)) : redactText(capForReport(response.text));
   const shown = {
     request: {
@@ -54,7 +54,7 @@ function inFull({ sentHeaders, sentData, response }: Exchange): string {
     },
     response: { status: response.status, headers: redactHeaders(response.headers), body },
   };
-  return redactText(capForReport(JSON.stringify(shown, null, 2)));
+  return shown;
 }
 
 export class RateLimitProbe {
@@ -118,36 +118,30 @@ export class RateLimitProbe {
     return answer;
   }
 
-  /** The trial's table (Markdown): requests, statuses, the first 429 in full, each wait with its outcome. */
+  /**
+   * The trial's table, as JSON (the report renders JSON whole, where its text and Markdown previews cut
+   * long attachments short): requests, statuses counted, the first 429 in full, each wait with its outcome.
+   */
   private table(trial: number, waits: Wait[], outcome: TrialOutcome): string {
     const burst = this.exchanges.slice(0, this.exchanges.length - waits.length);
-    const statuses = new Map<number, { count: number; first: number }>();
+    const statuses = new Map<number, { status: number | 'no answer'; answers: number; firstAsAnswer: number }>();
     burst.forEach(({ response }, i) => {
-      const seen = statuses.get(response.status) ?? { count: 0, first: i + 1 };
-      statuses.set(response.status, { ...seen, count: seen.count + 1 });
+      const seen = statuses.get(response.status) ?? { status: response.status || 'no answer', answers: 0, firstAsAnswer: i + 1 };
+      statuses.set(response.status, { ...seen, answers: seen.answers + 1 });
     });
     const first429 = burst.find(e => e.response.status === 429);
-    const lines = [
-      `### Trial ${trial}`,
-      '',
-      `${burst.length} requests in the burst, at most ${this.limits.concurrency} at a time (bound ${this.limits.max}, ${this.sent} sent in all so far).`,
-      '',
-      '| status | answers | first as answer |',
-      '|---|---|---|',
-      ...[...statuses].map(([status, { count, first }]) => `| ${status === 0 ? 'no answer' : status} | ${count} | ${first} |`),
-      '',
-      first429 ? `First 429 (answer ${burst.indexOf(first429) + 1}):\n\n\`\`\`json\n${inFull(first429)}\n\`\`\`` : 'No 429 in the burst.',
-    ];
-    if (waits.length)
-      lines.push(
-        '',
-        '| wait | retry-after | then |',
-        '|---|---|---|',
-        ...waits.map(
-          (w, i) => `| ${i + 1} | ${w.seconds} s | ${w.status === 429 ? '429: throttled again' : `${w.status}: allowed again`} |`,
-        ),
-      );
-    if (outcome.allowedEventually === false) lines.push('', `Still throttled after ${waits.length} waits.`);
-    return lines.join('\n');
+    const table = {
+      trial,
+      burst: { requests: burst.length, atOnce: this.limits.concurrency, bound: this.limits.max, sentInAllSoFar: this.sent },
+      statuses: [...statuses.values()],
+      first429: first429 ? { answer: burst.indexOf(first429) + 1, ...inFull(first429) } : 'no 429 in the burst',
+      waits: waits.map((w, i) => ({
+        wait: i + 1,
+        retryAfter: `${w.seconds} s`,
+        then: w.status === 429 ? '429: throttled again' : `${w.status}: allowed again`,
+      })),
+      ...(outcome.allowedEventually === false && { outcome: `still throttled after ${waits.length} waits` }),
+    };
+    return redactText(capForReport(JSON.stringify(table, null, 2)));
   }
 }
