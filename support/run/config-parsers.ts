@@ -43,10 +43,12 @@ export function parseConnectionIds(raw: string | undefined): string[] {
       'STORAGE_CONNECTION_ID is not set but API_BASE_URL is: set it to the id of a connection the suite may update (it is restored afterwards).',
     );
   const ids = raw.split(',').map(id => id.trim());
+  // Ids are opaque (any length; 43 base64url characters in the document's examples, UUIDs elsewhere):
+  // only what a URL path segment holds unescaped is taken, which keeps out pasted URLs and quotes.
   for (const id of ids) {
-    if (!/^[A-Za-z0-9_-]+$/.test(id))
+    if (!/^[A-Za-z0-9._~-]+$/.test(id))
       throw new ConfigError(
-        `STORAGE_CONNECTION_ID "${raw}" is not a connection id or a comma-separated list of them (letters, digits, - and _ only): copy the id from the connection's URL.`,
+        `STORAGE_CONNECTION_ID "${raw}" is not a connection id or a comma-separated list of them (letters, digits, -, _, . and ~ only): copy the id from the connection's URL.`,
       );
   }
   if (new Set(ids).size !== ids.length)

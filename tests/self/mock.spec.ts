@@ -1,9 +1,11 @@
 // The embedded mock is a product part: it keeps the document's contract on its own (these checks do
 // not go through the conformance suite), its rate limit answers with an honest retry-after, and it
 // issues and validates tokens like the platform's authority.
+import crypto from 'node:crypto';
 import http from 'node:http';
 import * as jose from 'jose';
 import { test, expect } from './fixtures';
+import { BEHAVIOURS } from '../../mock/behaviours';
 import { StorageConnectionMock } from '../../mock/server';
 import { RateLimiter } from '../../mock/rate-limit';
 
@@ -218,5 +220,54 @@ test.describe('the mock as its own authority: signed tokens, validated like the 
     for (const bad of ['[]', '{"lifetimeSeconds":-1}', '{"scope":""}', '{"admin":true}', 'x'])
       expect((await ask(bad)).status, bad).toBe(400);
     expect(mock.requestCount.total, 'helper requests are not requests of the operation').toBe(0);
+  });
+});
+
+test.describe('behaviours of issue 18', () => {
+  const request = (target: StorageConnectionMock, id: string, init: { query?: string; headers?: Record<string, string> } = {}) =>
+    fetch(`${target.url}/synchronization/imodels/storageconnections/${encodeURIComponent(id)}${init.query ?? ''}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', ...init.headers },
+      body: '{"displayName":"behaviour test"}',
+    });
+  const withBehaviour = async (name: string, use: (target: StorageConnectionMock) => Promise<void>) => {
+    const target = await StorageConnectionMock.create({ behaviour: BEHAVIOURS[name]!.behaviour });
+    try {
+      await use(target);
+    } finally {
+      await target.stop();
+    }
+  };
+  const auth = (target: StorageConnectionMock) => ({ authorization: `Bearer ${target.token}` });
+
+  test('uuid-ids seeds a UUID connection, compares UUIDs without case and refuses ids of another shape with 422', async () => {
+    await withBehaviour('uuid-ids', async target => {
+      expect(target.connectionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect((await request(target, target.connectionId.toUpperCase(), { headers: auth(target) })).status).toBe(200);
+      expect((await request(target, crypto.randomUUID(), { headers: auth(target) })).status).toBe(404);
+      expect((await request(target, 'b'.repeat(43), { headers: auth(target) })).status).toBe(422);
+      expect((await request(target, 'b'.repeat(43))).status, 'authentication first').toBe(401);
+    });
+  });
+
+  test('a near-miss lookup fault serves the real connection for an id one character away, the default mock does not', async () => {
+    const nearMiss = (id: string) => `${id.slice(0, -1)}${id.endsWith('A') ? 'B' : 'A'}`;
+    expect((await request(mock, nearMiss(mock.connectionId), { headers: auth(mock) })).status).toBe(404);
+    await withBehaviour('lookup-ignores-last-character', async target => {
+      expect((await request(target, nearMiss(target.connectionId), { headers: auth(target) })).status).toBe(200);
+      expect(target.connection()?.displayName).toBe('behaviour test');
+    });
+  });
+
+  test('the token in the query or a cookie is no credential to the default mock, but is to the faults that take it', async () => {
+    const token = { query: `?access_token=${mock.token}`, cookie: { cookie: `access_token=${mock.token}` } };
+    expect((await request(mock, mock.connectionId, { query: token.query })).status).toBe(401);
+    expect((await request(mock, mock.connectionId, { headers: token.cookie })).status).toBe(401);
+    await withBehaviour('token-in-query-accepted', async target => {
+      expect((await request(target, target.connectionId, { query: `?access_token=${target.token}` })).status).toBe(200);
+    });
+    await withBehaviour('token-in-cookie-accepted', async target => {
+      expect((await request(target, target.connectionId, { headers: { cookie: `a=b; access_token=${target.token}` } })).status).toBe(200);
+    });
   });
 });
