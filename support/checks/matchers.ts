@@ -71,7 +71,17 @@ function checkResponse(response: ApiResponse, statuses: readonly number[]): { pr
       detail: `status ${status} is not one the operation documents (${Object.keys(DOCUMENTED_RESPONSES).join(', ')}); expected ${statuses.join(' or ')}`,
       kind: 'Unexpected status',
     });
-  else if (!statuses.includes(status)) {
+  else if (status === 429 && !statuses.includes(429)) {
+    // Throttled where the check expected an answer: with a usable retry-after the client waited and
+    // retried; without one, the missing retry-after (below) is the whole finding.
+    if (retryAfterSeconds(response) !== undefined)
+      problems.push({
+        clause: '429.throttled',
+        what: `a 429 that persisted after ${DEFAULT_THROTTLE_POLICY.maxRetries} waits of its retry-after`,
+        detail: `status 429 after waiting retry-after and retrying ${DEFAULT_THROTTLE_POLICY.maxRetries} times; expected ${statuses.join(' or ')}`,
+        kind: 'Throttling',
+      });
+  } else if (!statuses.includes(status)) {
     const expected = nearest(status, statuses);
     problems.push({
       clause: STATUS_CLAUSE[Number(expected)] ?? STATUS_CLAUSE[statuses[0]!] ?? 'responses.documented',

@@ -4,6 +4,7 @@
 // the failed and skipped checks, the requests sent and the one report to open.
 import path from 'node:path';
 import { pathTagOf, RESPONSE_PATHS } from '../checks/tags';
+import { findingLine, findingsOf } from './findings';
 
 export type Outcome = 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted' | 'not run';
 
@@ -18,10 +19,6 @@ export interface CheckOutcome {
   durationMs: number;
   annotations: readonly { type: string; description?: string }[];
 }
-
-/** The annotations the checks carry for a finding: the first check that met it, and each later one (the lead's findings). */
-export const FINDING = 'finding';
-export const FINDING_AGAIN = 'finding again';
 
 const SYMBOL: Record<Outcome, string> = { passed: '✓', failed: '✘', timedOut: '✘', skipped: '-', interrupted: '!', 'not run': ' ' };
 const failed = (outcome: Outcome) => outcome === 'failed' || outcome === 'timedOut';
@@ -68,15 +65,6 @@ function counts(checks: readonly CheckOutcome[], all = true): string {
     .join(', ');
 }
 
-/** The unique findings, each with how many checks met it (their annotations), in the order first met. */
-export function findingsOf(checks: readonly CheckOutcome[]): { description: string; count: number }[] {
-  const found = new Map<string, number>();
-  for (const check of checks)
-    for (const a of check.annotations)
-      if ((a.type === FINDING || a.type === FINDING_AGAIN) && a.description) found.set(a.description, (found.get(a.description) ?? 0) + 1);
-  return [...found].map(([description, count]) => ({ description, count }));
-}
-
 export interface ClosingBlock {
   checks: readonly CheckOutcome[];
   durationMs: number;
@@ -100,13 +88,10 @@ export function closingBlock({ checks, durationMs, requests, report, interrupted
     const own = checks.filter(c => pathTagOf(c.tags) === tag);
     if (own.length) lines.push(`  ${name.padEnd(width)}  ${counts(own, false)}`);
   }
-  // ---- Findings: one line per unique finding with the number of checks that met it. The checks carry
-  // them as 'finding' / 'finding again' annotations (the deduplicated findings); this may later read a
-  // shared data function instead.
-  const findings = findingsOf(checks);
-  lines.push(`Findings: ${findings.length}`);
-  for (const { description, count } of findings) lines.push(`  ${description} (${plural(count, 'check')})`);
-  // ---- end of findings
+  // Each deviation once (support/report/findings.ts), as the contract reporter lists it.
+  const findings = findingsOf(checks.map(check => ({ title: check.titlePath.join(' › '), annotations: check.annotations })));
+  lines.push(`Findings: ${findings.length}${findings.length ? ' (reports/findings.md)' : ''}`);
+  for (const finding of findings) lines.push(`  ${findingLine(finding)}`);
   const list = (title: string, picked: readonly CheckOutcome[], detail: (check: CheckOutcome) => string) => {
     if (!picked.length) return;
     lines.push(`${title} (${picked.length}):`);

@@ -44,7 +44,7 @@ export interface Finding extends FindingFact {
 export interface CheckAnnotations {
   /** The check's title as reports show it. */
   title: string;
-  annotations: { type: string; description?: string }[];
+  annotations: readonly { type: string; description?: string }[];
 }
 
 /** The unique findings of a run's checks, in the order they were first met. */

@@ -8,7 +8,7 @@ import { test, expect } from './fixtures';
 import { runConformance, type ConformanceRun } from '../../support/run/child-run';
 import { reportPaths, PROJECT_ROOT } from '../../support/run/paths';
 import { StorageConnectionMock } from '../../mock/server';
-import { checkLine, closingBlock, findingsOf, type CheckOutcome } from '../../support/report/console-summary';
+import { checkLine, closingBlock, type CheckOutcome } from '../../support/report/console-summary';
 
 interface AllureResult {
   name: string;
@@ -102,8 +102,10 @@ test('a failing run: the failure once with its error, the finding with its count
   const block = closing(run);
   expect(block[0]).toMatch(/^1 check in [\d.]+ s: 0 passed, 1 failed, 0 skipped$/);
   const findings = block.find(line => line.startsWith('Findings: '));
-  expect(Number(findings?.slice('Findings: '.length)), 'at least the missing retry-after').toBeGreaterThan(0);
-  expect(block).toContainEqual(expect.stringMatching(/^ {2}retry-after\.seconds — .*\(\d+ checks?\)$/));
+  expect(findings, 'the missing retry-after, once').toBe('Findings: 1 (reports/findings.md)');
+  expect(block).toContainEqual(
+    expect.stringMatching(/^ {2}retry-after\.seconds: a 429 without a whole-seconds retry-after \(\d+ responses? in 1 check\)$/),
+  );
   expect(block).toContain('Failed (1):');
   expect(block).toContainEqual(expect.stringMatching(/^Requests: \d+ sent to the embedded mock$/));
   expect(run.output.match(/^ *\d+ (passed|failed)\b/gm), "no closing line of Playwright's own ('  1 failed')").toBeNull();
@@ -130,31 +132,31 @@ test('a check line is clipped to the width, but a skip reason never is', () => {
   expect(checkLine(outcome({ outcome: 'skipped' }), 100)).toContain('— skipped: no reason given');
 });
 
-test('findings are counted per unique description, first met and met again', () => {
+test('the closing block lists each finding once, with its count of responses and checks', () => {
+  const a = '422.invalid — a 422 with error.code "X" instead of InvalidStorageConnectionRequest';
+  const b = 'responses.json — a 422 labelled text/plain';
   const checks = [
-    outcome({ annotations: [{ type: 'finding', description: 'A — one' }] }),
+    outcome({ titlePath: ['first'], annotations: [{ type: 'finding', description: a }] }),
     outcome({
+      titlePath: ['second'],
       annotations: [
-        { type: 'finding again', description: 'A — one' },
-        { type: 'finding', description: 'B — two' },
+        { type: 'finding again', description: a },
+        { type: 'finding', description: b },
       ],
     }),
     outcome({
+      titlePath: ['third'],
       annotations: [
-        { type: 'finding again', description: 'A — one' },
+        { type: 'finding again', description: a },
         { type: 'skip', description: 'x' },
       ],
     }),
   ];
-  expect(findingsOf(checks)).toEqual([
-    { description: 'A — one', count: 3 },
-    { description: 'B — two', count: 1 },
-  ]);
   const block = closingBlock({ checks, durationMs: 1000, requests: '3 sent', report: 'reports/x.html' });
-  expect(block.slice(block.indexOf('Findings: 2'), block.indexOf('Findings: 2') + 3)).toEqual([
-    'Findings: 2',
-    '  A — one (3 checks)',
-    '  B — two (1 check)',
+  expect(block.slice(block.indexOf('Findings: 2 (reports/findings.md)'), block.indexOf('Findings: 2 (reports/findings.md)') + 3)).toEqual([
+    'Findings: 2 (reports/findings.md)',
+    '  422.invalid: a 422 with error.code "X" instead of InvalidStorageConnectionRequest (3 responses in 3 checks)',
+    '  responses.json: a 422 labelled text/plain (1 response in 1 check)',
   ]);
   expect(block.slice(-2)).toEqual(['Requests: 3 sent', 'Report: reports/x.html']);
 });
