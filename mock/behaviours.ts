@@ -8,6 +8,7 @@ import { FAULTS } from './faults';
 import { ACCEPT_FAULTS } from './faults-accept';
 import { AUTH_FAULTS } from './faults-auth';
 import { CREDENTIAL_FAULTS } from './faults-credentials';
+import { CASCADE_FAULTS } from './faults-cascade';
 import { GENERATED_FAULTS } from './faults-generated';
 import { ID_FAULTS } from './faults-ids';
 import { TRANSIENT_FAULTS } from './faults-transient';
@@ -32,6 +33,7 @@ function named(kind: NamedBehaviour['kind'], entries: Record<string, Omit<NamedB
 export const BEHAVIOURS: Record<string, NamedBehaviour> = Object.fromEntries([
   ...named('fault', FAULTS),
   ...named('fault', AUTH_FAULTS),
+  ...named('fault', CASCADE_FAULTS),
   ...named('fault', GENERATED_FAULTS),
   ...named('fault', ID_FAULTS),
   ...named('fault', TRANSIENT_FAULTS),
