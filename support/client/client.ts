@@ -164,7 +164,7 @@ export class StorageConnectionsClient {
       // As bytes: the malformed bodies of the 422 checks must reach the server exactly as written.
       const bytes = data === undefined ? undefined : Buffer.from(data, 'utf8');
       const answer = lines
-        ? await requestWithLines(url, method, headerLines(withoutAuthorization(headers), lines), bytes, deadlineMs)
+        ? await requestWithLines(url, method, { ...withoutAuthorization(headers), authorization: lines }, bytes, deadlineMs)
         : await networkFetch(url, { method, headers, body: bytes, redirect: 'manual', signal: AbortSignal.timeout(deadlineMs) }).then(
             async answer => ({
               status: answer.status,
@@ -199,12 +199,6 @@ function withoutAuthorization(headers: Record<string, string>): Record<string, s
 
 const linesAsRecorded = (lines: string[]) =>
   Object.fromEntries(lines.map((line, i) => [i === 0 ? 'authorization' : `authorization (line ${i + 1})`, line]));
-
-/** The headers as lines, each Authorization line one of its own. */
-const headerLines = (headers: Record<string, string>, lines: string[]): [string, string][] => [
-  ...Object.entries(headers),
-  ...lines.map((line): [string, string] => ['authorization', line]),
-];
 
 /** Why a request got no answer, in a few words. */
 function reasonOf(error: unknown, deadlineMs: number): string {

@@ -55,25 +55,26 @@ export interface RawAnswer {
 }
 
 /**
- * One request whose headers are given as name/value pairs, so that a name may repeat (fetch would
- * merge two Authorization lines into one): each pair is sent as a header line of its own.
+ * One request in which a header may repeat (fetch would merge two Authorization lines into one): each
+ * value of an array is sent as a header line of its own. (An object, not undici's flat array of names
+ * and values: a ProxyAgent turns that array into an object, and the last of two lines would win.)
  */
 export async function requestWithLines(
   url: string,
   method: 'GET' | 'PUT',
-  lines: [name: string, value: string][],
+  headers: Record<string, string | string[]>,
   body: Buffer | undefined,
   deadlineMs: number,
 ): Promise<RawAnswer> {
   const answer = await undiciRequest(url, {
     method,
-    headers: lines.flat(),
+    headers,
     body,
     signal: AbortSignal.timeout(deadlineMs),
     dispatcher: networkDispatcher(),
   });
-  const headers = Object.fromEntries(
+  const received = Object.fromEntries(
     Object.entries(answer.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]),
   );
-  return { status: answer.statusCode, headers, text: await answer.body.text() };
+  return { status: answer.statusCode, headers: received, text: await answer.body.text() };
 }
