@@ -4,6 +4,7 @@
 // IMS_OTHER_SCOPE. What the target cannot provide comes back as the reason to skip, never a guess.
 // Every token obtained here is a real one of the target's authority: registered as a secret.
 import type { StorageConnectionsClient } from '../client/client';
+import { networkFetch } from '../client/network';
 import { fetchClientCredentialsToken } from '../client/token';
 import { REQUIRED_SCOPE } from '../contract/tokens';
 import { registerSecret } from '../report/secrets';
@@ -45,7 +46,7 @@ export class TargetTokens {
   async issuedByMock(request: TokenRequest, why: string): Promise<Provided> {
     if (!this.target.isEmbeddedMock)
       return { skip: `only the embedded mock issues tokens on request (${why}); a live target's authority does not` };
-    const response = await fetch(`${this.target.baseUrl}${MOCK_TOKENS_PATH}`, {
+    const response = await networkFetch(`${this.target.baseUrl}${MOCK_TOKENS_PATH}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(request),

@@ -2,12 +2,12 @@
 // back): the one place that knows the path, the headers, the deadline, the request budget and the
 // retry-after policy. It knows nothing of the test runner: setup, teardown, checks and the probe all
 // send through it; the fixtures add report steps around it through its hooks.
-import http from 'node:http';
-import https from 'node:https';
 import { CONNECTIONS_PATH, RECOMMENDED_ACCEPT } from '../contract/operation';
 import { redactText } from '../report/redact';
 import type { RequestBudget } from './budget';
 import { encodeBody, NO_BODY, parseJson, readCapped, type ApiResponse, type Credentials, type Method } from './http';
+import { networkFailureOf } from './network-failure';
+import { networkFetch, networkSettings, requestWithLines } from './network';
 import type { SendOptions } from './send-options';
 import { DEFAULT_THROTTLE_POLICY, retryWaitOf, sleep, type ThrottlePolicy } from './throttle';
 
@@ -54,6 +54,14 @@ export interface ClientOptions {
 
 export class TransportError extends Error {
   override name = 'TransportError';
+
+  constructor(
+    message: string,
+    /** When the way to the server is at fault (a certificate, the proxy, DNS): what to change, naming the variable. */
+    readonly fix?: string,
+  ) {
+    super(message);
+  }
 }
 
 const DEFAULT_DEADLINE_MS = 30_000;
@@ -147,8 +155,8 @@ export class StorageConnectionsClient {
       // As bytes: the malformed bodies of the 422 checks must reach the server exactly as written.
       const bytes = data === undefined ? undefined : Buffer.from(data, 'utf8');
       const answer = lines
-        ? await sendWithLines(url, method, withoutAuthorization(headers), lines, bytes, deadlineMs)
-        : await fetch(url, { method, headers, body: bytes, redirect: 'manual', signal: AbortSignal.timeout(deadlineMs) }).then(
+        ? await requestWithLines(url, method, { ...withoutAuthorization(headers), authorization: lines }, bytes, deadlineMs)
+        : await networkFetch(url, { method, headers, body: bytes, redirect: 'manual', signal: AbortSignal.timeout(deadlineMs) }).then(
             async answer => ({
               status: answer.status,
               headers: Object.fromEntries(answer.headers),
@@ -162,8 +170,10 @@ export class StorageConnectionsClient {
         ...exchange,
         response: { method, url, status: 0, headers: {}, text: '', json: undefined, throttleWaits: [...waits.throttle] },
       });
+      const network = networkFailureOf(error, url, 'API_BASE_URL', networkSettings());
       throw new TransportError(
-        `transport error on ${method} ${url} after ${Date.now() - started} ms: ${redactText(reasonOf(error, deadlineMs))}`,
+        `transport error on ${method} ${url} after ${Date.now() - started} ms: ${redactText(network?.reason ?? reasonOf(error, deadlineMs))}`,
+        network?.fix,
       );
     }
     this.requestsSent++;
@@ -186,42 +196,6 @@ function withoutAuthorization(headers: Record<string, string>): Record<string, s
 
 const linesAsRecorded = (lines: string[]) =>
   Object.fromEntries(lines.map((line, i) => [i === 0 ? 'authorization' : `authorization (line ${i + 1})`, line]));
-
-/** One request with repeated Authorization lines, through node:http(s); the answer as fetch's would read. */
-function sendWithLines(
-  url: string,
-  method: Method,
-  headers: Record<string, string>,
-  lines: string[],
-  body: Buffer | undefined,
-  deadlineMs: number,
-): Promise<{ status: number; headers: Record<string, string>; text: string }> {
-  const request = new URL(url).protocol === 'https:' ? https.request : http.request;
-  return new Promise((resolve, reject) => {
-    const req = request(url, {
-      method,
-      // Node sends an array value as one header line per element (its types allow that for some names only).
-      headers: { ...headers, authorization: lines as unknown as string, ...(body && { 'content-length': String(body.length) }) },
-      signal: AbortSignal.timeout(deadlineMs),
-    });
-    req.on('error', reject);
-    req.on('response', res => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: Object.fromEntries(
-            Object.entries(res.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]),
-          ),
-          text: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
-    });
-    req.end(body);
-  });
-}
 
 /** Why a request got no answer, in a few words. */
 function reasonOf(error: unknown, deadlineMs: number): string {

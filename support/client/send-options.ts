@@ -19,7 +19,7 @@ export interface SendOptions {
   outsideBudget?: boolean;
   /**
    * Authorization sent as these separate header lines instead of `credentials` (a malformed request:
-   * fetch would merge them into one, so this request goes through node:http).
+   * fetch would merge them into one, so this request goes through undici's request).
    */
   authorizationLines?: string[];
 }

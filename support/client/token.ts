@@ -6,6 +6,8 @@ import * as oauth from 'oauth4webapi';
 import { redactText } from '../report/redact';
 import { registerSecret } from '../report/secrets';
 import { DEFAULT_AUTHORITY, parseEndpoint, type CredentialSettings } from '../run/credential-settings';
+import { networkFailureOf } from './network-failure';
+import { networkFetch, networkSettings } from './network';
 
 export class CredentialsError extends Error {
   override name = 'CredentialsError';
@@ -44,6 +46,18 @@ function failureOf(error: unknown, timeoutMs: number): string {
   return (code && (known[code] ?? code)) || err.cause?.message || err.message || String(error);
 }
 
+/**
+ * The one line of a request that got no answer: "(reason): fix." When the way there is at fault (a
+ * certificate, the proxy, DNS) the fix names that variable instead of `where`.
+ */
+function unreachable(error: unknown, url: string, where: string, fix: string, timeoutMs: number, secrets: readonly string[]): string {
+  const network = networkFailureOf(error, url, where, networkSettings());
+  return `(${scrub(network?.reason ?? failureOf(error, timeoutMs), secrets)}): ${network?.fix ?? fix}`;
+}
+
+/** Every request to the authority goes through the suite's dispatcher (proxy, extra CA certificates). */
+const THROUGH_NETWORK = { [oauth.customFetch]: networkFetch };
+
 /** One line of the server's own words, at most 200 characters, with every secret taken out. */
 function scrub(text: string, secrets: readonly string[]): string {
   const out = redactText(text.replace(/\s+/g, ' ').trim(), secrets);
@@ -64,10 +78,11 @@ async function discoverTokenEndpoint(authority: string, options: RequestOptions 
     response = await oauth.discoveryRequest(issuer, {
       signal: () => AbortSignal.timeout(timeoutMs),
       [oauth.allowInsecureRequests]: loopbackHttp(authority),
+      ...THROUGH_NETWORK,
     });
   } catch (error) {
     throw new CredentialsError(
-      `the authority ${authority} could not be reached for OpenID discovery (${failureOf(error, timeoutMs)}): ${fix}.`,
+      `the authority ${authority} could not be reached for OpenID discovery ${unreachable(error, url, 'IMS_AUTHORITY', fix, timeoutMs, [])}.`,
     );
   }
   if (response.status !== 200) throw new CredentialsError(`OpenID discovery at ${url} answered ${response.status}: ${fix}.`);
@@ -157,11 +172,11 @@ export async function fetchClientCredentialsToken(settings: CredentialSettings, 
       client,
       clientAuth,
       { scope: settings.scope },
-      { signal: () => AbortSignal.timeout(timeoutMs), [oauth.allowInsecureRequests]: loopbackHttp(tokenUrl) },
+      { signal: () => AbortSignal.timeout(timeoutMs), [oauth.allowInsecureRequests]: loopbackHttp(tokenUrl), ...THROUGH_NETWORK },
     );
   } catch (error) {
     throw new CredentialsError(
-      `the token endpoint ${tokenUrl} could not be reached (${scrub(failureOf(error, timeoutMs), secrets)}): check ${where}.`,
+      `the token endpoint ${tokenUrl} could not be reached ${unreachable(error, tokenUrl, where, `check ${where}`, timeoutMs, secrets)}.`,
     );
   }
   if (!response.ok) throw await refusal(response, tokenUrl, where, settings, secrets);

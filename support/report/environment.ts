@@ -2,6 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { networkSettings } from '../client/network';
+import { describeCaFiles, describeRoute } from '../run/network-settings';
 import { PROJECT_ROOT } from '../run/paths';
 import type { Target } from '../run/target';
 
@@ -26,6 +28,9 @@ export function environmentOf(target: Target): Record<string, string> {
     Connection: target.connectionId,
     'Read back with': `${target.readMethod}, waiting up to ${target.readLagMs / 1000} s for a write to show`,
     '429 probe': target.probeMaxRequests ? `on, at most ${target.probeMaxRequests} requests` : 'off',
+    // How requests reached the target (the proxy's password as ***), and the CA certificates trusted.
+    Network: describeRoute(networkSettings(), target.baseUrl),
+    ...(networkSettings().caFiles.length && { 'CA certificates': describeCaFiles(networkSettings()) }),
     // The generated checks' seed: CONFORMANCE_SEED=<Seed> replays the run's generated cases.
     ...(target.seed !== undefined && { Seed: String(target.seed) }),
     'Suite version': versionOf(path.join(PROJECT_ROOT, 'package.json')),

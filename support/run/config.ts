@@ -5,6 +5,7 @@ import { registerSecret } from '../report/secrets';
 import { ConfigError } from './config-error';
 import { CREDENTIAL_VARIABLES, readCredentialSettings, type CredentialSettings } from './credential-settings';
 import { loadDotEnv } from './dotenv';
+import { NETWORK_VARIABLES, networkIfSet, proxySecrets, readNetworkSettings, type NetworkSettings } from './network-settings';
 import type { ProfileName } from './profiles';
 import {
   parseBaseUrl,
@@ -51,6 +52,8 @@ export interface SuiteConfig {
   seed?: number;
   /** Cases per generated property (CONFORMANCE_GENERATED_CASES); 0 turns them off. Undefined: the default for the target. */
   generatedCases?: number;
+  /** The proxy and the extra CA certificates every request goes with (run/network-settings.ts); undefined: none of them is set. */
+  network?: NetworkSettings;
 }
 
 /** Every variable the suite reads (the self-tests blank them to keep a developer's .env out). */
@@ -69,6 +72,7 @@ export const CONFIG_VARIABLES = [
   'CONFORMANCE_SEED',
   'CONFORMANCE_GENERATED_CASES',
   ...CREDENTIAL_VARIABLES,
+  ...NETWORK_VARIABLES,
 ] as const;
 /** Default bound of the 429 probe against the embedded mock: five trials of a burst past its limit of 60 per second. */
 export const MOCK_PROBE_MAX_REQUESTS = 800;
@@ -107,6 +111,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
   const profile = parseProfile(env.TARGET_PROFILE);
   const credentials = readCredentialSettings(env);
   const mockBehaviour = parseBehaviour(env.MOCK_BEHAVIOUR);
+  const network = networkIfSet(readNetworkSettings(env));
   if (!env.API_BASE_URL) {
     for (const name of ['API_ACCESS_TOKEN', 'STORAGE_CONNECTION_ID', 'IMS_CLIENT_ID'] as const) {
       if (env[name])
@@ -114,7 +119,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
           `${name} is set but API_BASE_URL is not: set API_BASE_URL to the target, or unset ${name} to use the embedded ${profile ?? 'mock'}.`,
         );
     }
-    return { probeMaxRequests, requestBudget, profile, mockBehaviour, readLagSeconds, ...transport, ...generated };
+    return { probeMaxRequests, requestBudget, profile, mockBehaviour, readLagSeconds, ...transport, ...generated, network };
   }
   if (env.MOCK_BEHAVIOUR)
     throw new ConfigError(
@@ -138,6 +143,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): SuiteConfig {
     requestBudget,
     profile,
     ...generated,
+    network,
   };
 }
 
@@ -153,5 +159,6 @@ export function suiteConfig(): SuiteConfig {
   loaded = readConfig();
   registerSecret(loaded.accessToken);
   registerSecret(loaded.credentials?.clientSecret);
+  for (const secret of loaded.network ? proxySecrets(loaded.network) : []) registerSecret(secret);
   return loaded;
 }

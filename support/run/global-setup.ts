@@ -15,6 +15,7 @@ import { mutableState, type Connection } from '../contract/connection';
 import { environmentOf, writeAllureEnvironment } from '../report/environment';
 import { redactText } from '../report/redact';
 import { ConfigError, LIVE_REQUEST_BUDGET, MOCK_PROBE_MAX_REQUESTS, suiteConfig, type SuiteConfig } from './config';
+import { describeNetwork } from './network-settings';
 import { discover, restore, SetupError } from './original-state';
 import { reportPaths } from './paths';
 import { planBlock } from './plan';
@@ -46,7 +47,7 @@ function planOf(config: SuiteConfig, started: StartedTarget): Plan {
 }
 
 /** On a live target: refuses a connection a running run holds, and says what this run will do. */
-function announce(started: StartedTarget, plan: Plan, record: StateRecord | undefined): void {
+function announce(config: SuiteConfig, started: StartedTarget, plan: Plan, record: StateRecord | undefined): void {
   const { baseUrl, connectionId } = started;
   if (record && isRunning(record))
     throw new SetupError(
@@ -54,6 +55,14 @@ function announce(started: StartedTarget, plan: Plan, record: StateRecord | unde
     );
   const recordFile = path.relative(process.cwd(), recordFileOf(baseUrl, connectionId));
   console.log(planBlock({ baseUrl, connectionId, limit: plan.limit, probeMaxRequests: plan.probeMaxRequests, recordFile }));
+  // With a proxy set: the route of each host (NO_PROXY may send one past it), and the CA certificates trusted.
+  if (config.network?.httpsProxy || config.network?.httpProxy) console.log(describeNetwork(config.network, networkUrls(config, baseUrl)));
+}
+
+/** The URLs a live run sends to: the target, and the authority that gives its token. */
+function networkUrls(config: SuiteConfig, baseUrl: string): { what: string; url: string }[] {
+  const authority = config.credentials && (config.credentials.tokenUrl ?? config.credentials.authority);
+  return [{ what: 'the target', url: baseUrl }, ...(authority ? [{ what: 'the token endpoint', url: authority }] : [])];
 }
 
 /** Writes the record of the original state before the first change (live targets only). */
@@ -91,7 +100,7 @@ async function setUp(config: SuiteConfig, started: StartedTarget): Promise<() =>
   const { connectionId, baseUrl } = started;
   const plan = planOf(config, started);
   const record = plan.live ? readRecord(baseUrl, connectionId) : undefined;
-  if (plan.live) announce(started, plan, record);
+  if (plan.live) announce(config, started, plan, record);
   const deadlineMs = (config.requestDeadlineSeconds ?? DEFAULT_DEADLINE_SECONDS) * 1000;
   const maxResponseBytes = config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-run-'));

@@ -15,7 +15,8 @@ async function send<T>(request: () => Promise<T>): Promise<T> {
   try {
     return await request();
   } catch (error) {
-    if (error instanceof TransportError) throw new SetupError(`the target could not be reached (${error.message}): check API_BASE_URL.`);
+    if (error instanceof TransportError)
+      throw new SetupError(`the target could not be reached (${error.message}): ${error.fix ?? 'check API_BASE_URL'}.`);
     throw error;
   }
 }

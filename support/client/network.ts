@@ -1,0 +1,80 @@
+// The one way out for every request the suite makes (checks, setup, restore, the token endpoint and
+// OpenID discovery): undici's fetch and request with one dispatcher per process, built from the
+// network settings (run/network-settings.ts) on first use, after the configuration (and .env) is read.
+// Per origin it is a ProxyAgent (a CONNECT tunnel through HTTPS_PROXY / HTTP_PROXY) or a plain pool,
+// as routeOf() decides, so that the plan and the errors describe the route the requests really take.
+// (undici's EnvHttpProxyAgent would route by the same variables, but it warns on every run that it is
+// experimental, matches NO_PROXY otherwise than curl, and would send the embedded mock to the proxy.)
+// The extra CA certificates are trusted on every TLS connection, the tunnelled ones included.
+import fs from 'node:fs';
+import tls from 'node:tls';
+import { Agent, Pool, ProxyAgent, fetch as undiciFetch, request as undiciRequest, type Dispatcher } from 'undici';
+import { registerSecret } from '../report/secrets';
+import { readNetworkSettings, routeOf, proxySecrets, type NetworkSettings } from '../run/network-settings';
+
+/** A dispatcher that sends each origin through the proxy routeOf() names for it, or directly. */
+export function createDispatcher(settings: NetworkSettings): Dispatcher {
+  // Node's own roots and the extra files: a `ca` given to TLS replaces the default store, NODE_EXTRA_CA_CERTS included.
+  const ca = settings.caFiles.length
+    ? [...tls.rootCertificates, ...settings.caFiles.map(({ file }) => fs.readFileSync(file, 'utf8'))]
+    : undefined;
+  const secureContext = ca && tls.createSecureContext({ ca });
+  const connect = secureContext ? { secureContext } : {};
+  for (const secret of proxySecrets(settings)) registerSecret(secret);
+  return new Agent({
+    connect,
+    factory: (origin, options) => {
+      const route = routeOf(settings, String(origin));
+      if ('direct' in route) return new Pool(origin, options as Pool.Options);
+      return new ProxyAgent({ uri: route.proxy.url, requestTls: connect, proxyTls: connect });
+    },
+  });
+}
+
+let settings: NetworkSettings | undefined;
+let dispatcher: Dispatcher | undefined;
+
+/** This process's network settings, read on first use (the configuration has validated them by then). */
+export function networkSettings(): NetworkSettings {
+  return (settings ??= readNetworkSettings());
+}
+
+/** This process's dispatcher, built on first use. */
+export function networkDispatcher(): Dispatcher {
+  return (dispatcher ??= createDispatcher(networkSettings()));
+}
+
+/** fetch through this process's dispatcher: the global fetch would ignore the proxy. */
+export const networkFetch = ((input: string | URL, init: RequestInit = {}) =>
+  undiciFetch(input, { ...(init as object), dispatcher: networkDispatcher() })) as unknown as typeof fetch;
+
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+/**
+ * One request in which a header may repeat (fetch would merge two Authorization lines into one): each
+ * value of an array is sent as a header line of its own. (An object, not undici's flat array of names
+ * and values: a ProxyAgent turns that array into an object, and the last of two lines would win.)
+ */
+export async function requestWithLines(
+  url: string,
+  method: 'GET' | 'PUT',
+  headers: Record<string, string | string[]>,
+  body: Buffer | undefined,
+  deadlineMs: number,
+): Promise<RawAnswer> {
+  const answer = await undiciRequest(url, {
+    method,
+    headers,
+    body,
+    signal: AbortSignal.timeout(deadlineMs),
+    dispatcher: networkDispatcher(),
+  });
+  const received = Object.fromEntries(
+    Object.entries(answer.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]),
+  );
+  return { status: answer.statusCode, headers: received, text: await answer.body.text() };
+}
