@@ -54,9 +54,12 @@ function announce(config: SuiteConfig, started: StartedTarget, plan: Plan, recor
       `another run (pid ${record.pid}, started ${record.startedAt}) is using connection ${connectionId}: wait for it to finish, or stop it and run again.`,
     );
   const recordFile = path.relative(process.cwd(), recordFileOf(baseUrl, connectionId));
-  console.log(planBlock({ baseUrl, connectionId, limit: plan.limit, probeMaxRequests: plan.probeMaxRequests, recordFile }));
   // With a proxy set: the route of each host (NO_PROXY may send one past it), and the CA certificates trusted.
-  if (config.network?.httpsProxy || config.network?.httpProxy) console.log(describeNetwork(config.network, networkUrls(config, baseUrl)));
+  const network =
+    config.network?.httpsProxy || config.network?.httpProxy
+      ? describeNetwork(config.network, networkUrls(config, baseUrl)).replace(/^Network: /, '')
+      : undefined;
+  console.log(planBlock({ baseUrl, connectionId, limit: plan.limit, probeMaxRequests: plan.probeMaxRequests, recordFile, network }));
 }
 
 /** The URLs a live run sends to: the target, and the authority that gives its token. */

@@ -11,9 +11,11 @@ export interface LivePlan {
   probeMaxRequests: number;
   /** Where the original state is recorded until it is restored, as the reader would type it. */
   recordFile: string;
+  /** With a proxy set: the route of each host and the CA certificates trusted (network-settings.ts). */
+  network?: string;
 }
 
-export function planBlock({ baseUrl, connectionId, limit, probeMaxRequests, recordFile }: LivePlan): string {
+export function planBlock({ baseUrl, connectionId, limit, probeMaxRequests, recordFile, network }: LivePlan): string {
   const rows: [string, string][] = [
     ['connection', `${connectionId}: updated by the checks; displayName and authenticationType restored at the end`],
     [
@@ -25,6 +27,7 @@ export function planBlock({ baseUrl, connectionId, limit, probeMaxRequests, reco
       probeMaxRequests ? `on, at most ${probeMaxRequests} of those requests` : 'off (RATE_LIMIT_PROBE_MAX_REQUESTS turns it on)',
     ],
     ['record', `${recordFile} keeps the original state until it is restored`],
+    ...(network ? [['network', network] as [string, string]] : []),
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
   return [`Live target ${baseUrl}: the plan of this run`, ...rows.map(([name, text]) => `  ${name.padEnd(width)}  ${text}`)].join('\n');

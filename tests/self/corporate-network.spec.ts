@@ -79,10 +79,11 @@ function expectStoppedWith(run: ConformanceRun, line: RegExp): void {
   expect(run.exitCode, run.output).toBe(2);
   const lines = run.output.trim().split('\n');
   expect(lines[0], 'the plan, printed before the first request').toMatch(
-    /^Live target https:\/\/conformance\.internal:\d+: this run will update/,
+    /^Live target https:\/\/conformance\.internal:\d+: the plan of this run$/,
   );
+  // The plan's rows are indented; after them, the one line.
   expect(
-    lines.slice(1).filter(text => !text.startsWith('Network: ')),
+    lines.slice(1).filter(text => !text.startsWith('  ')),
     run.output,
   ).toEqual([expect.stringMatching(line)]);
   expect(
@@ -126,8 +127,9 @@ test('through the proxy and with the private CA the run passes, the proxy sees e
     expect(run.exitCode, run.output).toBe(0);
     expect(run.output).toMatch(/\b4 passed\b/);
     const shown = `http://${USER}:***@127.0.0.1:${new URL(network.proxy.url).port}`;
+    // The plan's network row.
     expect(run.output).toContain(
-      `Network: requests to the target https://${PRIVATE_HOST}:${port} go through the proxy ${shown} (HTTPS_PROXY); ` +
+      `  network     requests to the target https://${PRIVATE_HOST}:${port} go through the proxy ${shown} (HTTPS_PROXY); ` +
         `to the token endpoint https://${PRIVATE_HOST}:${authorityPort} go through the proxy ${shown} (HTTPS_PROXY); ` +
         `CA certificates trusted: Node's own and those in ${network.ca.caFile} (NODE_EXTRA_CA_CERTS).`,
     );
