@@ -529,14 +529,6 @@ export const FAULTS: Record<string, Fault> = {
         : response,
     ),
   },
-  '401-empty-body': {
-    path: 401,
-    caughtBy: ['@header-not-found'],
-    description: 'a request without Authorization gets 401 with an empty object as body: the document gives HeaderNotFound',
-    behaviour: onStatus([401], (response, request) =>
-      request.headers['authorization'] === undefined ? { ...response, body: {} } : response,
-    ),
-  },
 };
 
 /** Echoes an accepted displayName as sent, but stores `store(name)` instead. */

@@ -4,7 +4,7 @@
 // opaque and the document fixes no format (platform notes), so a deployment may use UUIDs, hex ids or
 // longer ones, and refuse an id of any other shape with 422 InvalidValue connectionId.
 import crypto from 'node:crypto';
-import { errorCode, mapResponse, type Behaviour } from './behaviour-kit';
+import { onStatus, errorCode, mapResponse, type Behaviour } from './behaviour-kit';
 import { ERROR_CODES } from '../support/contract/operation';
 import { invalidRequest, type MockResponse } from './operation';
 import { seedConnection } from './store';
@@ -54,6 +54,16 @@ export const SHAPE_VARIANTS: Record<string, Variant> = {
     behaviour: mapErrors((error, isDetail) =>
       isDetail ? { ...error, code: null, message: null } : { ...error, message: null, target: null },
     ),
+  },
+  'error-codes-null': {
+    description:
+      'every error has "code": null (details keep theirs): the Error Response note lets any property be null, so a missing documented code is an advisory, never a failure',
+    behaviour: mapErrors((error, isDetail) => (isDetail ? error : { ...error, code: null })),
+  },
+  'empty-error-bodies': {
+    description:
+      'every refusal (401, 404, 422, 429) answers {} as its body: "clients MUST NOT assume that every failed request will produce an object of this schema"',
+    behaviour: onStatus([401, 404, 422, 429], response => ({ ...response, body: {} })),
   },
   'error-messages-absent': {
     description:
