@@ -178,6 +178,9 @@ export const ADVISORIES_OF_TAG: Partial<Record<Tag, AdvisoryId[]>> = {
   '@repeatable': ['put.idempotent'],
   '@throttling': ['rate-limit.code'],
   '@accept': ['accept.any'],
+  '@header-not-found': ['error.code'],
+  '@unknown-id': ['error.code'],
+  '@422': ['error.code'],
 };
 
 /** The clauses a check with these tags enforces. */
