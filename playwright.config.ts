@@ -1,7 +1,7 @@
 // The conformance suite: Playwright API-request tests against the configured target (see README).
 import { defineConfig } from '@playwright/test';
 import { ConfigError, suiteConfig } from './support/run/config';
-import { reportPaths } from './support/run/paths';
+import { reportPaths } from './support/report/paths';
 
 // The configuration is validated before any request: one clear line, then stop. (Workers load this
 // file too and pass the same check on the same environment; they use the target setup published.)
@@ -27,12 +27,12 @@ export default defineConfig({
   retries: 0,
   outputDir: reports.testResults,
   reporter: [
-    // First: scrubs credentials from what the reporters after it receive (support/report/redacting-reporter.ts).
-    ['./support/report/redacting-reporter.ts'],
+    // First: scrubs credentials from what the reporters after it receive (support/run/redacting-reporter.ts).
+    ['./support/run/redacting-reporter.ts'],
     // Findings, contract coverage, drift and the summary's data (support/report/contract-reporter.ts).
     ['./support/report/contract-reporter.ts'],
-    // The console: one short line per check, a skip's reason on its line, one closing block (support/report/console-reporter.ts).
-    ['./support/report/console-reporter.ts'],
+    // The console: one short line per check, a skip's reason on its line, one closing block (support/run/console-reporter.ts).
+    ['./support/run/console-reporter.ts'],
     ['junit', { outputFile: reports.junit }],
     ['html', { outputFolder: reports.playwrightReport, open: 'never' }],
     ['allure-playwright', { resultsDir: reports.allureResults }],

@@ -25,7 +25,7 @@ import type { StoredConnection } from './store';
 export interface Fault {
   /** The response path it breaks. */
   path: 200 | 401 | 404 | 422 | 429;
-  /** The tags (support/checks/tags.ts) of the checks that should catch it: one of them must fail. */
+  /** The tags (support/contract/tags.ts) of the checks that should catch it: one of them must fail. */
   caughtBy: string[];
   description: string;
   behaviour: Behaviour;

@@ -2,7 +2,6 @@
 // request to a response. It keeps the document's contract; mock/server.ts only moves bytes.
 import { AUTHENTICATION_TYPES, CONNECTIONS_PATH, DOCUMENTED_ERRORS } from '../support/contract/operation';
 import type { RateLimiter } from './rate-limit';
-import type { Transport } from './transport';
 import { representation, type ConnectionStore, type StoredConnection } from './store';
 import type { TokenAuthority } from './tokens';
 
@@ -15,6 +14,27 @@ export interface MockRequest {
   query?: string;
   body: string;
 }
+
+/** Misbehaviour below the contract (mock/transport.ts sends it). */
+export type Transport =
+  /** Accepts the request and never answers (the socket stays open until the mock stops). */
+  | { kind: 'hang' }
+  /** Sends the headers, then the body one byte every `intervalMs`. */
+  | { kind: 'trickle'; intervalMs: number }
+  /** Sends a JSON error body of `bytes` bytes (streamed, never held in memory). */
+  | { kind: 'huge'; bytes: number }
+  /** Sends the headers and half the body, then resets the connection. */
+  | { kind: 'reset-mid-body' };
+
+/**
+ * Wraps the documented behaviour: call `next` for what a conformant server would answer. A behaviour
+ * may also bring the connections the mock starts with (`seed`), e.g. ids of another shape.
+ */
+export type Behaviour = ((
+  request: MockRequest,
+  next: (request?: MockRequest) => MockResponse,
+  context: OperationContext,
+) => MockResponse | Promise<MockResponse>) & { seed?: () => StoredConnection[] };
 
 export interface MockResponse {
   status: number;

@@ -17,6 +17,7 @@ import {
   type MockRequest,
   type MockResponse,
   type OperationContext,
+  type Behaviour,
 } from './operation';
 import { releaseHanging, sendMisbehaving } from './transport';
 import { RateLimiter, type RateLimitOptions } from './rate-limit';
@@ -32,15 +33,7 @@ import {
   type TokenRequest,
 } from './tokens';
 
-/**
- * Wraps the documented behaviour: call `next` for what a conformant server would answer. A behaviour
- * may also bring the connections the mock starts with (`seed`), e.g. ids of another shape.
- */
-export type Behaviour = ((
-  request: MockRequest,
-  next: (request?: MockRequest) => MockResponse,
-  context: OperationContext,
-) => MockResponse | Promise<MockResponse>) & { seed?: () => StoredConnection[] };
+export type { Behaviour } from './operation';
 
 export interface MockOptions {
   port?: number;

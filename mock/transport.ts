@@ -2,17 +2,9 @@
 // answering, trickles its body, sends a huge one or drops the connection mid-body. A behaviour returns
 // a MockResponse with `transport` set; the server hands it to sendMisbehaving instead of answering.
 import type http from 'node:http';
-import type { Behaviour } from './server';
+import type { Behaviour, Transport } from './operation';
 
-export type Transport =
-  /** Accepts the request and never answers (the socket stays open until the mock stops). */
-  | { kind: 'hang' }
-  /** Sends the headers, then the body one byte every `intervalMs`. */
-  | { kind: 'trickle'; intervalMs: number }
-  /** Sends a JSON error body of `bytes` bytes (streamed, never held in memory). */
-  | { kind: 'huge'; bytes: number }
-  /** Sends the headers and half the body, then resets the connection. */
-  | { kind: 'reset-mid-body' };
+export type { Transport };
 
 /** Sockets kept open by a hang, closed when the mock stops. */
 const hanging = new Set<http.ServerResponse>();

@@ -15,8 +15,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { StorageConnectionMock } from '../mock/server';
-import { runConformance } from '../support/run/child-run';
-import { PROJECT_ROOT, reportPaths } from '../support/run/paths';
+import { runConformance } from '../tests/self/helpers/child-run';
+import { PROJECT_ROOT, reportPaths } from '../support/report/paths';
 import { generateAllureReport } from './report';
 
 const RUNS = Number(process.env.BENCH_RUNS) || 5;

@@ -5,9 +5,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPORT_PRINTED_AFTER } from '../support/report/console-reporter';
+import { REPORT_PRINTED_AFTER } from '../support/run/console-reporter';
 import { shownPath } from '../support/report/console-summary';
-import { reportPaths } from '../support/run/paths';
+import { reportPaths } from '../support/report/paths';
 import { allureIndex, generateAllureReport } from './report';
 
 async function main(): Promise<number> {

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { shownPath } from '../support/report/console-summary';
-import { PROJECT_ROOT, reportPaths } from '../support/run/paths';
+import { PROJECT_ROOT, reportPaths } from '../support/report/paths';
 
 /** Allure's CLI, run with this Node binary (npx would add a process and its package lookup). */
 const ALLURE_CLI = path.join(PROJECT_ROOT, 'node_modules', 'allure', 'cli.js');

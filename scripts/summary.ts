@@ -6,11 +6,11 @@
 // and seed, the drift, and a link to the report when a URL is given. Prints it and writes summary.md.
 import fs from 'node:fs';
 import path from 'node:path';
-import { RESPONSE_PATHS, type PathTag } from '../support/checks/tags';
+import { RESPONSE_PATHS, type PathTag } from '../support/contract/tags';
 import { driftMarkdown } from '../support/report/drift';
 import type { Finding } from '../support/report/findings';
 import { readRunResults, type CheckResult, type RunResults } from '../support/report/run-results';
-import { reportsDir } from '../support/run/paths';
+import { reportsDir } from '../support/report/paths';
 
 const TITLE = 'Update StorageConnection conformance';
 const STATUSES = ['passed', 'failed', 'skipped'] as const;

@@ -7,8 +7,8 @@
 //     must fail (a pass is a miss).
 // Each setting runs as a few child runs of the suite with --repeat-each; only 127.0.0.1 is contacted.
 import path from 'node:path';
-import { runConformance, type ConformanceRun } from '../support/run/child-run';
-import { PROJECT_ROOT } from '../support/run/paths';
+import { runConformance, type ConformanceRun } from '../tests/self/helpers/child-run';
+import { PROJECT_ROOT } from '../support/report/paths';
 
 const RUNS = Number(process.env.THROTTLE_STATS_RUNS) || 50;
 

@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { StorageConnectionMock, type Behaviour } from '../mock/server';
 import { afterAnswers, hugeNotFound } from '../mock/transport';
-import { runConformance } from '../support/run/child-run';
-import { PROJECT_ROOT } from '../support/run/paths';
+import { runConformance } from '../tests/self/helpers/child-run';
+import { PROJECT_ROOT } from '../support/report/paths';
 
 const DIR = path.join(PROJECT_ROOT, 'reports', 'transport-bench');
 

@@ -8,7 +8,7 @@
 //   api          (test) the client with report steps around each request; after the test it restores
 //                the connection if the test may have changed it, so every test starts from the original state
 import { test as base } from '@playwright/test';
-import { clientFor } from '../client/for-target';
+import { clientFor } from '../run/for-target';
 import { TransportBreaker } from '../client/breaker';
 import type { Exchange, StorageConnectionsClient } from '../client/client';
 import { labelOutcome, labelTest } from '../report/allure-labels';

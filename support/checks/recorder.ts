@@ -4,6 +4,7 @@
 // wait on a 503, a `service unavailable` one).
 import { test, type TestInfo } from '@playwright/test';
 import type { ClientHooks, Exchange } from '../client/client';
+import { THROTTLED_ANNOTATION, UNAVAILABLE_ANNOTATION } from '../contract/annotations';
 import { parseJson } from '../client/http';
 import { noteFailureKind } from '../report/failure-kind';
 import { capForReport, capValueForReport } from '../report/body-cap';
@@ -59,7 +60,7 @@ export function recordingHooks(testInfo: TestInfo, observe: (exchange: Exchange)
       // body the document describes, so it is recorded and waited out; one that persists is judged then.
       if (answer.status === 503) {
         testInfo.annotations.push({
-          type: 'service unavailable',
+          type: UNAVAILABLE_ANNOTATION,
           description: `503 on ${answer.method}; waited retry-after ${seconds} s and retried`,
         });
         return waitOut(`service unavailable (503): waiting retry-after ${seconds} s`);
@@ -67,7 +68,7 @@ export function recordingHooks(testInfo: TestInfo, observe: (exchange: Exchange)
       // A 429 met outside the probe must keep the contract too, before its retry-after is trusted.
       await expect(answer, 'a 429 met by an ordinary check').toBeDocumentedResponse(429);
       testInfo.annotations.push({
-        type: 'throttled',
+        type: THROTTLED_ANNOTATION,
         description: `429 on ${answer.method}; waited retry-after ${seconds} s and retried`,
       });
       await waitOut(`throttled (429): waiting retry-after ${seconds} s`);

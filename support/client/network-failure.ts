@@ -2,7 +2,7 @@
 // certificate this machine does not trust, one that has expired or names another host, a proxy that
 // refuses or cannot be reached, a host name that cannot be resolved. Each comes with the fix, naming
 // the variable to change, so that setup and the token request can stop with one line that says it.
-import { redactProxyUrl, routeOf, type NetworkSettings } from '../run/network-settings';
+import { redactProxyUrl, routeOf, type NetworkSettings } from './network-settings';
 
 export interface NetworkFailure {
   /** What happened, in a few words, with the error's code. */

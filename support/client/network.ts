@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import tls from 'node:tls';
 import { Agent, Pool, ProxyAgent, fetch as undiciFetch, request as undiciRequest, type Dispatcher } from 'undici';
 import { registerSecret } from '../report/secrets';
-import { readNetworkSettings, routeOf, proxySecrets, type NetworkSettings } from '../run/network-settings';
+import { readNetworkSettings, routeOf, proxySecrets, type NetworkSettings } from './network-settings';
 
 /** A dispatcher that sends each origin through the proxy routeOf() names for it, or directly. */
 export function createDispatcher(settings: NetworkSettings): Dispatcher {

@@ -5,7 +5,7 @@
 import * as oauth from 'oauth4webapi';
 import { redactText } from '../report/redact';
 import { registerSecret } from '../report/secrets';
-import { DEFAULT_AUTHORITY, parseEndpoint, type CredentialSettings } from '../run/credential-settings';
+import { DEFAULT_AUTHORITY, parseEndpoint, type CredentialSettings } from './credential-settings';
 import { networkFailureOf } from './network-failure';
 import { networkFetch, networkSettings } from './network';
 

@@ -3,7 +3,7 @@
 // good APIs do is an advisory (ADVISORIES), reported and never failing a run. Which checks enforce
 // which clause comes from the tags they declare (CLAUSES_OF_TAG): the coverage page, the job summary
 // and the report's markers are made from this table.
-import type { Tag } from '../checks/tags';
+import type { Tag } from './tags';
 
 export interface Clause {
   /** Where the document says it. */

@@ -4,14 +4,11 @@
 import * as allure from 'allure-js-commons';
 import type { TestInfo } from '@playwright/test';
 import { DOCUMENTATION_URL } from '../contract/operation';
-import { isCritical, pathTagOf, RESPONSE_PATHS } from '../checks/tags';
-import { ADVISORY_ANNOTATION } from '../checks/advisory';
+import { isCritical, pathTagOf, RESPONSE_PATHS } from '../contract/tags';
+import { ADVISORY_ANNOTATION, BROKEN_CLAUSE_ANNOTATION } from '../contract/annotations';
 import { brokenClauseOf, CLAUSES } from '../contract/clauses';
 import { FAILURE_KIND_LABEL, failureKindOf } from './failure-kind';
 import { FINDING, parseFinding } from './findings';
-
-/** The annotation that names the clause a failed check broke. */
-export const BROKEN_CLAUSE_ANNOTATION = 'broken clause';
 
 export async function labelTest(testInfo: Pick<TestInfo, 'tags'>): Promise<void> {
   const path = pathTagOf(testInfo.tags);

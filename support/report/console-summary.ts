@@ -3,7 +3,7 @@
 // line) and the closing block that reads at a glance: counts per response path, the unique findings,
 // the failed and skipped checks, the requests sent and the one report to open.
 import path from 'node:path';
-import { pathTagOf, RESPONSE_PATHS } from '../checks/tags';
+import { pathTagOf, RESPONSE_PATHS } from '../contract/tags';
 import { findingLine, findingsOf } from './findings';
 
 export type Outcome = 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted' | 'not run';

@@ -10,9 +10,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Reporter, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
-import { ADVISORY_ANNOTATION } from '../checks/advisory';
-import { pathTagOf } from '../checks/tags';
-import { PROJECT_ROOT, reportPaths } from '../run/paths';
+import { ADVISORY_ANNOTATION, BROKEN_CLAUSE_ANNOTATION, THROTTLED_ANNOTATION, UNAVAILABLE_ANNOTATION } from '../contract/annotations';
+import { pathTagOf } from '../contract/tags';
+import { PROJECT_ROOT, reportPaths } from './paths';
 import { coverageMarkdown, coverageOf, type CheckOutcome } from './coverage';
 import { DriftCollector, driftMarkdown, readDriftHistory, type DriftReport, type RecordedResponse } from './drift';
 import { findingsMarkdown, findingsOf } from './findings';
@@ -73,7 +73,7 @@ export default class ContractReporter implements Reporter {
     }));
     const status = result.status === 'passed' ? 'passed' : result.status === 'skipped' ? 'skipped' : 'failed';
     const note = (type: string) => annotations.find(a => a.type === type)?.description;
-    const broken = note('broken clause');
+    const broken = note(BROKEN_CLAUSE_ANNOTATION);
     const reason = status === 'skipped' ? note('skip') : status === 'failed' ? reasonOf(result.error?.message) : undefined;
     this.checks.push({
       result: {
@@ -145,8 +145,8 @@ export default class ContractReporter implements Reporter {
       drift,
       findings,
       retried: {
-        throttled: this.checks.flatMap(check => check.annotations).filter(a => a.type === 'throttled').length,
-        unavailable: this.checks.flatMap(check => check.annotations).filter(a => a.type === 'service unavailable').length,
+        throttled: this.checks.flatMap(check => check.annotations).filter(a => a.type === THROTTLED_ANNOTATION).length,
+        unavailable: this.checks.flatMap(check => check.annotations).filter(a => a.type === UNAVAILABLE_ANNOTATION).length,
       },
     };
     fs.mkdirSync(reports.root, { recursive: true });

@@ -3,7 +3,7 @@
 // classified falls back to the response path the check declared. The names are the Allure categories
 // (failure-kinds.json, read by allurerc.mjs too), so every failure lands in a named one.
 import type { TestInfo } from '@playwright/test';
-import { pathTagOf, RESPONSE_PATHS } from '../checks/tags';
+import { pathTagOf, RESPONSE_PATHS } from '../contract/tags';
 import KINDS from './failure-kinds.json';
 
 export type FailureKind = (typeof KINDS.kinds)[number];

@@ -4,7 +4,7 @@
 // the project's own tests read them here; nothing needs the run's processes, Allure's files or the JUnit XML.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { PathTag } from '../checks/tags';
+import type { PathTag } from '../contract/tags';
 import type { DriftReport } from './drift';
 import type { Finding } from './findings';
 

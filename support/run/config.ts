@@ -2,10 +2,10 @@
 // validated before any request: a wrong value stops the run with one line naming the variable and
 // the fix. suiteConfig() is its one owner; global setup turns it into the run's target.
 import { registerSecret } from '../report/secrets';
-import { ConfigError } from './config-error';
-import { CREDENTIAL_VARIABLES, readCredentialSettings, type CredentialSettings } from './credential-settings';
+import { ConfigError } from '../client/config-error';
+import { CREDENTIAL_VARIABLES, readCredentialSettings, type CredentialSettings } from '../client/credential-settings';
 import { loadDotEnv } from './dotenv';
-import { NETWORK_VARIABLES, networkIfSet, proxySecrets, readNetworkSettings, type NetworkSettings } from './network-settings';
+import { NETWORK_VARIABLES, networkIfSet, proxySecrets, readNetworkSettings, type NetworkSettings } from '../client/network-settings';
 import type { ProfileName } from './profiles';
 import {
   parseBaseUrl,

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
-import { ConfigError } from './config-error';
+import { ConfigError } from '../client/config-error';
 
 /** Checks the file and loads it without overriding variables that are already set in the environment. */
 export function loadDotEnv(file = path.resolve(process.cwd(), process.env.CONFORMANCE_ENV_FILE || '.env')): void {

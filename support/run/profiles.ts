@@ -5,7 +5,7 @@
 // passed; every other check runs as it is. docs/prism.md explains each entry.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Tag } from '../checks/tags';
+import type { Tag } from '../contract/tags';
 import { SCHEMA_DIR } from '../contract/schemas';
 
 export interface PreferRule {

@@ -9,7 +9,7 @@ import { StorageConnectionMock } from '../../mock/server';
 import { ClientCredentialsToken } from '../client/token';
 import type { SuiteConfig } from './config';
 import { SetupError } from './original-state';
-import { reportPaths } from './paths';
+import { reportPaths } from '../report/paths';
 import { startPrism } from './prism';
 import { PROFILES } from './profiles';
 

@@ -3,7 +3,7 @@
 // this module writes or reads that variable; the worker fixture and the redacting reporter ask it.
 import type { Connection } from '../contract/connection';
 import { registerSecret } from '../report/secrets';
-import type { CredentialSettings } from './credential-settings';
+import type { CredentialSettings } from '../client/credential-settings';
 import type { ProfileName } from './profiles';
 
 /** How the suite reads a connection back: the GET sibling, or a PUT with an empty update (setup stops a run that can do neither). */

@@ -6,7 +6,7 @@ import { advise } from '../../support/checks/advisory';
 import { test, expect } from '../../support/checks/fixtures';
 import { expectEcho } from '../../support/checks/echo';
 import { aboutState, connectionOf, differing, readBack, readBackUntil } from '../../support/checks/state';
-import { tags } from '../../support/checks/tags';
+import { tags } from '../../support/contract/tags';
 import type { ApiResponse } from '../../support/client/client';
 import { identityOf, otherAuthenticationType, sameState, type Connection } from '../../support/contract/connection';
 import type { Target } from '../../support/run/target';

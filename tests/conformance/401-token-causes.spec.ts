@@ -12,7 +12,7 @@
 import { test, expect } from '../../support/checks/fixtures';
 import { malformed, selfSigned, SUITE_ISSUER, unsigned, withAlteredSignature } from '../../support/checks/forged-tokens';
 import { expectUnchanged } from '../../support/checks/state';
-import { tags } from '../../support/checks/tags';
+import { tags } from '../../support/contract/tags';
 import { MOCK_OTHER_ISSUER, TargetTokens, type Provided } from '../../support/checks/target-tokens';
 import type { SendOptions, StorageConnectionsClient } from '../../support/client/client';
 import { otherAuthenticationType, writeBackBody } from '../../support/contract/connection';

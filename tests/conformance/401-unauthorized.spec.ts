@@ -3,7 +3,7 @@
 // the API gives no one without credentials an oracle for which connections exist.
 import { test, expect } from '../../support/checks/fixtures';
 import { expectUnchanged } from '../../support/checks/state';
-import { tags, type Topic } from '../../support/checks/tags';
+import { tags, type Topic } from '../../support/contract/tags';
 import { raw, type Credentials } from '../../support/client/client';
 import { otherAuthenticationType } from '../../support/contract/connection';
 import { unknownConnectionId } from '../../support/contract/ids';

@@ -5,7 +5,7 @@
 // without case or by any fuzzy match would update the real connection instead.
 import { test, expect } from '../../support/checks/fixtures';
 import { expectUnchanged } from '../../support/checks/state';
-import { tags } from '../../support/checks/tags';
+import { tags } from '../../support/contract/tags';
 import { otherAuthenticationType } from '../../support/contract/connection';
 import { nearMissIds, shapeOf, unknownConnectionId } from '../../support/contract/ids';
 

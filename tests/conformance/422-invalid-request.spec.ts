@@ -4,7 +4,7 @@
 import { test, expect } from '../../support/checks/fixtures';
 import { asFinding } from '../../support/checks/findings';
 import { expectUnchanged } from '../../support/checks/state';
-import { tags } from '../../support/checks/tags';
+import { tags } from '../../support/contract/tags';
 import { NO_BODY, raw, type ApiResponse } from '../../support/client/client';
 import { otherAuthenticationType } from '../../support/contract/connection';
 import { INVALID_CONNECTION_IDS } from '../../support/contract/ids';

@@ -9,7 +9,7 @@
 // Each trial is one report step with one table (support/checks/probe.ts), not a step per request.
 import { test, expect } from '../../support/checks/fixtures';
 import { RateLimitProbe } from '../../support/checks/probe';
-import { tags } from '../../support/checks/tags';
+import { tags } from '../../support/contract/tags';
 import { writeBackBody } from '../../support/contract/connection';
 
 /** Requests in flight at once: enough to outrun a per-minute limit on a live target, or the mock's on a busy machine. */

@@ -8,7 +8,7 @@ import { advise } from '../../support/checks/advisory';
 import { expectEcho } from '../../support/checks/echo';
 import { test, expect } from '../../support/checks/fixtures';
 import { connectionOf, expectUnchanged } from '../../support/checks/state';
-import { tags } from '../../support/checks/tags';
+import { tags } from '../../support/contract/tags';
 import { otherAuthenticationType } from '../../support/contract/connection';
 
 const ACCEPTS = [

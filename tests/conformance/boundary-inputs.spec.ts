@@ -8,7 +8,7 @@ import { test, expect } from '../../support/checks/fixtures';
 import { expectLinks, expectThisConnection } from '../../support/checks/echo';
 import { asFinding } from '../../support/checks/findings';
 import { aboutState, connectionOf, differing, expectUnchanged, readBack, readBackUntil } from '../../support/checks/state';
-import { tags, type Topic } from '../../support/checks/tags';
+import { tags, type Topic } from '../../support/contract/tags';
 import { raw, RawBody, type StorageConnectionsClient } from '../../support/client/client';
 import type { Target } from '../../support/run/target';
 import { holds, identityOf, pick, presentState, type Connection } from '../../support/contract/connection';

@@ -3,7 +3,7 @@
 // connection that reads back as anything but the documented connection is a broken contract, shown
 // here with the response; the other checks are then skipped, since none could be undone.
 import { test, expect } from '../../support/checks/fixtures';
-import { tags } from '../../support/checks/tags';
+import { tags } from '../../support/contract/tags';
 import { restorableConnectionIn } from '../../support/contract/connection';
 
 test.describe('200 OK', () => {

@@ -6,7 +6,7 @@
 // The token in the URL and the Cookie header are redacted in every report (support/report/redact.ts).
 import { test, expect } from '../../support/checks/fixtures';
 import { expectUnchanged } from '../../support/checks/state';
-import { tags, type Topic } from '../../support/checks/tags';
+import { tags, type Topic } from '../../support/contract/tags';
 import type { SendOptions } from '../../support/client/client';
 import { otherAuthenticationType } from '../../support/contract/connection';
 import { ERROR_CODES } from '../../support/contract/operation';

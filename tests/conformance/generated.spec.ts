@@ -5,7 +5,7 @@
 // to a minimal request and reported with the clause it breaks, the seed and fast-check's path, and the
 // command that replays it (CONFORMANCE_SEED). Cases per check: CONFORMANCE_GENERATED_CASES.
 import { test, expect } from '../../support/checks/fixtures';
-import { tags } from '../../support/checks/tags';
+import { tags } from '../../support/contract/tags';
 import type { StorageConnectionsClient } from '../../support/client/client';
 import type { Target } from '../../support/run/target';
 import { invalidUpdates, notObjects, PROPERTY_KEYS, validUpdates } from '../../support/generate/cases';

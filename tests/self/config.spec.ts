@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { test, expect } from './fixtures';
 import { ConfigError, loadDotEnv, readConfig } from '../../support/run/config';
-import { PROJECT_ROOT, reportPaths } from '../../support/run/paths';
+import { PROJECT_ROOT, reportPaths } from '../../support/report/paths';
 
 const LIVE = {
   API_BASE_URL: 'https://dev-api.bentley.com',

@@ -4,8 +4,8 @@
 // checks fail, also when the target serves only the PUT.
 import fs from 'node:fs';
 import { test, expect } from './fixtures';
-import { runConformance, type ConformanceRun } from '../../support/run/child-run';
-import { reportPaths } from '../../support/run/paths';
+import { runConformance, type ConformanceRun } from './helpers/child-run';
+import { reportPaths } from '../../support/report/paths';
 import { listChecks } from './helpers/list-checks';
 import { StorageConnectionMock, type Behaviour } from '../../mock/server';
 import { errorResponse } from '../../mock/operation';

@@ -1,12 +1,12 @@
-// The console a user reads (support/report/console-reporter.ts): one short line per check without its
+// The console a user reads (support/run/console-reporter.ts): one short line per check without its
 // tags, the reason of every skip on its line, and one closing block with the counts per response path,
 // the findings, the failed and skipped checks, the requests sent and one report path that exists. Real
 // runs of the suite through npm run conformance, read against the Allure results they wrote.
 import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect } from './fixtures';
-import { runConformance, type ConformanceRun } from '../../support/run/child-run';
-import { reportPaths, PROJECT_ROOT } from '../../support/run/paths';
+import { runConformance, type ConformanceRun } from './helpers/child-run';
+import { reportPaths, PROJECT_ROOT } from '../../support/report/paths';
 import { StorageConnectionMock } from '../../mock/server';
 import { checkLine, closingBlock, type CheckOutcome } from '../../support/report/console-summary';
 

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { test, expect } from './fixtures';
 import { ConfigError } from '../../support/run/config';
-import { readCredentialSettings, type CredentialSettings } from '../../support/run/credential-settings';
+import { readCredentialSettings, type CredentialSettings } from '../../support/client/credential-settings';
 import { ClientCredentialsToken, CredentialsError, fetchClientCredentialsToken } from '../../support/client/token';
 
 const CLIENT_ID = 'service-conformance-1';

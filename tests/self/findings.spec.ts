@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect } from './fixtures';
 import { FINDING, FINDING_AGAIN, FINDING_EXAMPLE, findingsOf, type Finding } from '../../support/report/findings';
-import { runConformance, type ConformanceRun } from '../../support/run/child-run';
-import { PROJECT_ROOT } from '../../support/run/paths';
+import { runConformance, type ConformanceRun } from './helpers/child-run';
+import { PROJECT_ROOT } from '../../support/report/paths';
 
 const findingsIn = (run: ConformanceRun) => findingsOf(run.tests.map(t => ({ title: t.title, annotations: t.annotations })));
 

@@ -3,7 +3,7 @@
 // unrelated check failing, a teardown error, a variant whose probe was skipped), it must say no.
 import { test, expect } from './fixtures';
 import { BEHAVIOURS } from '../../mock/behaviours';
-import type { ConformanceRun, TestVerdict } from '../../support/run/child-run';
+import type { ConformanceRun, TestVerdict } from './helpers/child-run';
 import { judge } from './kill-matrix';
 
 const SPEC = '/project/tests/conformance/';

@@ -3,7 +3,7 @@
 // and writes reports/kill-matrix.md, whatever the outcome.
 import { test, expect } from './fixtures';
 import { BEHAVIOURS } from '../../mock/behaviours';
-import { TOPICS, RESPONSE_PATHS } from '../../support/checks/tags';
+import { TOPICS, RESPONSE_PATHS } from '../../support/contract/tags';
 import { defaultConcurrency, runMatrix, toMarkdown, writeMatrix } from './kill-matrix';
 
 test('every fault names the tags of the checks that should catch it, each a tag the checks use', () => {

@@ -8,8 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BEHAVIOURS, type NamedBehaviour } from '../../mock/behaviours';
-import { runConformance, type ConformanceRun, type TestVerdict } from '../../support/run/child-run';
-import { PROJECT_ROOT } from '../../support/run/paths';
+import { runConformance, type ConformanceRun, type TestVerdict } from './helpers/child-run';
+import { PROJECT_ROOT } from '../../support/report/paths';
 import { FINDING } from '../../support/report/findings';
 
 /**

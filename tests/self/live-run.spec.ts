@@ -11,8 +11,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import * as jose from 'jose';
 import { test, expect } from './fixtures';
-import { readJsonReport, runConformance, type ConformanceRun, type TestVerdict } from '../../support/run/child-run';
-import { PROJECT_ROOT } from '../../support/run/paths';
+import { readJsonReport, runConformance, type ConformanceRun, type TestVerdict } from './helpers/child-run';
+import { PROJECT_ROOT } from '../../support/report/paths';
 import { recordFileOf } from '../../support/run/state-record';
 import { StorageConnectionMock, type Behaviour } from '../../mock/server';
 

@@ -8,7 +8,7 @@ import { createDispatcher } from '../../support/client/network';
 import { networkFailureOf } from '../../support/client/network-failure';
 import { redactText } from '../../support/report/redact';
 import { ConfigError, readConfig } from '../../support/run/config';
-import { readNetworkSettings, redactProxyUrl, routeOf } from '../../support/run/network-settings';
+import { readNetworkSettings, redactProxyUrl, routeOf } from '../../support/client/network-settings';
 
 const PROXY = 'http://proxy.example.com:3128';
 

@@ -1,7 +1,7 @@
 // The project's own tests (`npm test`): the schemas, the configuration checks, the embedded mock, and
 // whole conformance runs against the mock (conformant, faulty and variant), run as child processes.
 import { defineConfig } from '@playwright/test';
-import { reportPaths } from '../../support/run/paths';
+import { reportPaths } from '../../support/report/paths';
 
 export default defineConfig({
   testDir: '.',

@@ -3,7 +3,7 @@
 // marked "shape only" and not counted as a pass of the behaviour; what a stateless example server
 // cannot satisfy is skipped with the profile's reason, never passed.
 import { test, expect } from './fixtures';
-import { runConformance } from '../../support/run/child-run';
+import { runConformance } from './helpers/child-run';
 import { PROFILES, treatmentOf } from '../../support/run/profiles';
 
 test('npm run conformance passes against Prism with the prism profile, skipping with reasons', async () => {

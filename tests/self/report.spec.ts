@@ -5,8 +5,8 @@
 // the environment block, and a 429 probe page of a few steps with one table per trial.
 import fs from 'node:fs';
 import { test, expect } from './fixtures';
-import { runConformance, type ConformanceRun } from '../../support/run/child-run';
-import { reportPaths } from '../../support/run/paths';
+import { runConformance, type ConformanceRun } from './helpers/child-run';
+import { reportPaths } from '../../support/report/paths';
 import { errorResponse } from '../../mock/operation';
 import { StorageConnectionMock, type Behaviour } from '../../mock/server';
 import { FAILURE_KIND_LABEL } from '../../support/report/failure-kind';

@@ -8,12 +8,12 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test, expect } from './fixtures';
-import { RESPONSE_PATHS, pathTagOf, type PathTag } from '../../support/checks/tags';
+import { RESPONSE_PATHS, pathTagOf, type PathTag } from '../../support/contract/tags';
 import { CLAUSES } from '../../support/contract/clauses';
 import type { DriftReport } from '../../support/report/drift';
 import { FAILURE_KINDS } from '../../support/report/failure-kind';
-import { runConformance } from '../../support/run/child-run';
-import { PROJECT_ROOT, reportPaths } from '../../support/run/paths';
+import { runConformance } from './helpers/child-run';
+import { PROJECT_ROOT, reportPaths } from '../../support/report/paths';
 
 const REPORT_URL = 'https://example.github.io/conformance/';
 

@@ -5,7 +5,7 @@
 import { test, expect } from './fixtures';
 import { BEHAVIOURS } from '../../mock/behaviours';
 import { StorageConnectionMock } from '../../mock/server';
-import { runConformance } from '../../support/run/child-run';
+import { runConformance } from './helpers/child-run';
 import { findSecret } from './helpers/find-secret';
 
 const TOKEN = `known-query-cookie-token-${Date.now().toString(36)}-do-not-leak`;

@@ -17,9 +17,9 @@ import {
   unsigned,
   withAlteredSignature,
 } from '../../support/checks/forged-tokens';
-import { ConfigError } from '../../support/run/config-error';
-import { readCredentialSettings } from '../../support/run/credential-settings';
-import { runConformance, type TestVerdict } from '../../support/run/child-run';
+import { ConfigError } from '../../support/client/config-error';
+import { readCredentialSettings } from '../../support/client/credential-settings';
+import { runConformance, type TestVerdict } from './helpers/child-run';
 import { redactText } from '../../support/report/redact';
 
 let mock: StorageConnectionMock;

@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test, expect } from './fixtures';
-import { runConformance } from '../../support/run/child-run';
+import { runConformance } from './helpers/child-run';
 import { StorageConnectionMock } from '../../mock/server';
 import { findSecret } from './helpers/find-secret';
 

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { test, expect } from './fixtures';
 import { StorageConnectionMock, type Behaviour } from '../../mock/server';
 import { afterAnswers, hugeNotFound } from '../../mock/transport';
-import { runConformance } from '../../support/run/child-run';
+import { runConformance } from './helpers/child-run';
 import { readRunResults } from '../../support/report/run-results';
-import { reportPaths } from '../../support/run/paths';
+import { reportPaths } from '../../support/report/paths';
 
 /** Bytes under a folder. */
 function sizeOf(dir: string): number {

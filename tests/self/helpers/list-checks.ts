@@ -1,7 +1,7 @@
 // The conformance checks as Playwright lists them (`playwright test --list`): each one's title and the
 // tags it declares. Self-tests derive their expectations from this, not from a count copied by hand.
 import { spawnSync } from 'node:child_process';
-import { PROJECT_ROOT } from '../../../support/run/paths';
+import { PROJECT_ROOT } from '../../../support/report/paths';
 
 interface Suite {
   specs?: { title: string; tags?: string[] }[];

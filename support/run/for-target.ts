@@ -1,9 +1,9 @@
 // The client of a run's target, as a worker builds it from what global setup published: the token
 // (refreshed with the run's client credentials before it expires) and the shared request budget.
-import type { Target } from '../run/target';
-import { RequestBudget } from './budget';
-import { StorageConnectionsClient } from './client';
-import { ClientCredentialsToken } from './token';
+import type { Target } from './target';
+import { RequestBudget } from '../client/budget';
+import { StorageConnectionsClient } from '../client/client';
+import { ClientCredentialsToken } from '../client/token';
 
 export function clientFor(target: Target): StorageConnectionsClient {
   // Without a known expiry the token counts as expired, so the worker asks for one of its own.

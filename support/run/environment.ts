@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { networkSettings } from '../client/network';
-import { describeCaFiles, describeRoute } from '../run/network-settings';
-import { PROJECT_ROOT } from '../run/paths';
-import type { Target } from '../run/target';
+import { describeCaFiles, describeRoute } from '../client/network-settings';
+import { PROJECT_ROOT } from '../report/paths';
+import type { Target } from './target';
 
 function gitCommit(): string {
   if (process.env.GITHUB_SHA) return process.env.GITHUB_SHA;

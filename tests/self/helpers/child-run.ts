@@ -4,8 +4,8 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CONFIG_VARIABLES } from './config';
-import { PROJECT_ROOT, reportPaths } from './paths';
+import { CONFIG_VARIABLES } from '../../../support/run/config';
+import { PROJECT_ROOT, reportPaths } from '../../../support/report/paths';
 
 export interface TestVerdict {
   /** "file › describe › title" */

@@ -3,7 +3,7 @@
 // (CONFORMANCE_CA_FILE, NODE_EXTRA_CA_CERTS). Validated like the rest of the configuration; the
 // client's dispatcher (client/network.ts) routes every request by routeOf(), and the plan, the
 // report's environment and the setup errors describe the same route, the proxy's password as ***.
-import { parseCaFile, parseProxyUrl } from './config-parsers';
+import { parseCaFile, parseProxyUrl } from './network-parsers';
 
 export interface ProxySetting {
   /** The proxy's URL, credentials included: only the dispatcher may use it; print redactProxyUrl(url). */

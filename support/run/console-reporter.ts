@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { RequestBudget } from '../client/budget';
-import { reportPaths } from '../run/paths';
-import { publishedTarget } from '../run/target';
-import { checkLine, closingBlock, plural, shownPath, type CheckOutcome } from './console-summary';
+import { reportPaths } from '../report/paths';
+import { publishedTarget } from './target';
+import { checkLine, closingBlock, plural, shownPath, type CheckOutcome } from '../report/console-summary';
 
 /** Set by npm run conformance, which prints the report's path once it has written it. */
 export const REPORT_PRINTED_AFTER = 'CONFORMANCE_REPORT_PRINTED_AFTER';

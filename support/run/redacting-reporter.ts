@@ -2,8 +2,8 @@
 // HTML, Allure) receives. The recording layer redacts what it attaches itself; this catches what a
 // failure message or a step's error quotes (a server that echoes a token in an error, say).
 import type { Reporter, TestCase, TestError, TestResult, TestStep } from '@playwright/test/reporter';
-import { publishedTarget } from '../run/target';
-import { redactCredentials } from './redact';
+import { publishedTarget } from './target';
+import { redactCredentials } from '../report/redact';
 
 /** The secrets come from report/secrets.ts: the configuration and the published target register theirs. */
 function scrub(text: string | undefined): string | undefined {
