@@ -32,9 +32,12 @@ function catalogueOf(names: string[]): Map<string, string> {
   return found;
 }
 
+// The description as Markdown shows it as written: a media range of stars, `<token>` and `access_token` are no markup.
+const escaped = (text: string) => text.replace(/\s+/g, ' ').replace(/[\\`*_<>[\]]/g, char => `\\${char}`);
+
 const line = (name: string, behaviour: NamedBehaviour, file: string) => {
   const caught = behaviour.caughtBy?.length ? `; caught by ${behaviour.caughtBy.map(tag => `\`${tag}\``).join(', ')}` : '';
-  return `- \`${name}\` (${file}${caught}): ${behaviour.description.replace(/\s+/g, ' ')}`;
+  return `- \`${name}\` (${file}${caught}): ${escaped(behaviour.description)}`;
 };
 
 export async function behavioursMarkdown(): Promise<string> {
