@@ -356,11 +356,11 @@ export const FAULTS: Record<string, Fault> = {
     caughtBy: ['@throttling'],
     description: 'retry-after says 1 s but the client stays throttled for 3 s: a client that waits as told is throttled again',
     behaviour: (() => {
-      const blockedUntil = perMock(() => ({ at: 0 }));
+      // Per client, as the limit is: the client throttled last (its Authorization header) stays blocked.
+      const blockedUntil = perMock(() => ({ at: 0, client: '' }));
       return (request, next, context) => {
         const state = blockedUntil(context);
-        const authorised = request.headers['authorization'] === `Bearer ${context.token}`;
-        if (authorised && Date.now() < state.at) {
+        if (request.headers['authorization'] === state.client && Date.now() < state.at) {
           const response = errorResponse(
             429,
             'RateLimitExceeded',
@@ -371,6 +371,7 @@ export const FAULTS: Record<string, Fault> = {
         const response = next();
         if (response.status === 429) {
           state.at = Date.now() + 3_000;
+          state.client = request.headers['authorization'] ?? '';
           return withHeaders(response, { 'retry-after': '1' });
         }
         return response;
@@ -383,13 +384,14 @@ export const FAULTS: Record<string, Fault> = {
     description:
       'retry-after says 1 s, and every request while throttled pushes the end of the block 3 s further: a client that waits as told is never let back in',
     behaviour: (() => {
-      const blockedUntil = perMock(() => ({ at: 0 }));
+      const blockedUntil = perMock(() => ({ at: 0, client: '' }));
       return (request, next, context) => {
         const state = blockedUntil(context);
-        const authorised = request.headers['authorization'] === `Bearer ${context.token}`;
-        const response = authorised && Date.now() < state.at ? documentedError(429, 'rateLimited') : next();
+        const blocked = request.headers['authorization'] === state.client && Date.now() < state.at;
+        const response = blocked ? documentedError(429, 'rateLimited') : next();
         if (response.status !== 429) return response;
         state.at = Date.now() + 3_000;
+        state.client = request.headers['authorization'] ?? '';
         return withHeaders(response, { 'retry-after': '1' });
       };
     })(),

@@ -20,7 +20,7 @@ import {
   type Behaviour,
 } from './operation';
 import { releaseHanging, sendMisbehaving } from './transport';
-import { RateLimiter, type RateLimitOptions } from './rate-limit';
+import { MOCK_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limit';
 import { ConnectionStore, seedConnection, type StoredConnection } from './store';
 import {
   DISCOVERY_PATH,
@@ -43,13 +43,13 @@ export interface MockOptions {
    * that need a known value. Default: a JWT the mock issues, valid for a day.
    */
   token?: string;
-  /** Default: 60 requests per second and client, so a probe is throttled in well under a second. */
+  /** Default: MOCK_RATE_LIMIT (mock/rate-limit.ts), a limit per client tier that the 429 probe reaches on any machine. */
   rateLimit?: RateLimitOptions;
   seed?: StoredConnection[];
   behaviour?: Behaviour;
 }
 
-const DEFAULT_RATE_LIMIT: RateLimitOptions = { limit: 60, windowSeconds: 1 };
+const DEFAULT_RATE_LIMIT: RateLimitOptions = MOCK_RATE_LIMIT;
 
 export class StorageConnectionMock {
   readonly url: string;

@@ -33,6 +33,8 @@ export interface TokenRequest {
   lifetimeSeconds?: number;
   /** Issued this many seconds ago (default 0): with a short life, a token that has expired. */
   issuedSecondsAgo?: number;
+  /** The client it is issued to (default MOCK_CLIENT_ID): the rate limit's tier is the client's (mock/rate-limit.ts). */
+  clientId?: string;
 }
 
 /** The answer of POST /_mock/tokens, shaped like a token endpoint's. */
@@ -109,11 +111,14 @@ export class TokenAuthority {
   async issue(request: TokenRequest = {}): Promise<IssuedToken> {
     const lifetime = request.lifetimeSeconds ?? 3600;
     const issuedAt = Math.floor(Date.now() / 1000) - (request.issuedSecondsAgo ?? 0);
-    const token = await new jose.SignJWT({ scope: (request.scope ?? REQUIRED_SCOPE).split(' ').filter(Boolean), client_id: MOCK_CLIENT_ID })
+    const token = await new jose.SignJWT({
+      scope: (request.scope ?? REQUIRED_SCOPE).split(' ').filter(Boolean),
+      client_id: request.clientId ?? MOCK_CLIENT_ID,
+    })
       .setProtectedHeader({ alg: 'RS256', kid: KEY_ID, typ: 'at+jwt' })
       .setIssuer(request.issuer ?? this.issuer)
       .setAudience(AUDIENCE)
-      .setSubject(MOCK_CLIENT_ID)
+      .setSubject(request.clientId ?? MOCK_CLIENT_ID)
       .setJti(crypto.randomUUID())
       .setIssuedAt(issuedAt)
       .setNotBefore(issuedAt)
@@ -203,8 +208,8 @@ export function parseTokenRequest(body: string): TokenRequest | string {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return 'the body is not a JSON object';
   const request = parsed as Record<string, unknown>;
   for (const name of Object.keys(request))
-    if (!['scope', 'issuer', 'lifetimeSeconds', 'issuedSecondsAgo'].includes(name)) return `unknown property ${name}`;
-  for (const name of ['scope', 'issuer'] as const)
+    if (!['scope', 'issuer', 'lifetimeSeconds', 'issuedSecondsAgo', 'clientId'].includes(name)) return `unknown property ${name}`;
+  for (const name of ['scope', 'issuer', 'clientId'] as const)
     if (request[name] !== undefined && (typeof request[name] !== 'string' || request[name] === '')) return `${name} must be a string`;
   for (const name of ['lifetimeSeconds', 'issuedSecondsAgo'] as const) {
     const value = request[name];

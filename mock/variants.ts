@@ -110,7 +110,9 @@ export const VARIANTS: Record<string, Variant> = {
       "other clients share the tier: any authenticated request gets 429 (retry-after 1 s) at random, one in ten (RANDOM_THROTTLE_RATE to change), besides the mock's own limit: no check may fail on a throttle it did not cause",
     behaviour: (request, next, context) => {
       const rate = Number(process.env.RANDOM_THROTTLE_RATE) || 0.1;
-      if (request.connectionId === undefined || request.headers['authorization'] !== `Bearer ${context.token}` || Math.random() >= rate)
+      // Any client with a valid token: the run's own and the 429 probe's (a client of the mock's lowest tier).
+      const authorization = request.headers['authorization'];
+      if (request.connectionId === undefined || !authorization || !context.tokens.check(authorization).valid || Math.random() >= rate)
         return next();
       return withHeaders(documentedError(429, 'rateLimited'), { 'retry-after': '1' });
     },

@@ -4,12 +4,33 @@
 // its outcome. The answers are still all judged, each distinct one once (see judgeAll).
 import { test } from '@playwright/test';
 import type { ApiResponse, Exchange, StorageConnectionsClient } from '../client/client';
-import { parseJson } from '../client/http';
+import { parseJson, type Credentials } from '../client/http';
 import { retryAfterSeconds, sleep } from '../client/throttle';
 import { capForReport, capValueForReport } from '../report/body-cap';
 import { redactHeaders, redactText, redactValue } from '../report/redact';
 import { expect } from './matchers';
 import { quietClient } from './quiet';
+import { TargetTokens } from './target-tokens';
+import type { Target } from '../run/target';
+import { LOWEST_TIER_CLIENT_ID } from '../../mock/rate-limit';
+
+/**
+ * The credentials the probe bursts with. A rate limit is per client tier: on the embedded mock, a token
+ * it issues to a client of its lowest tier (a few requests per window, reached on any machine however
+ * busy), so that the run's own token keeps a limit the ordinary checks never reach; on a live target, the
+ * run's own token, whose tier is the one under test.
+ */
+export async function probeCredentials(
+  api: StorageConnectionsClient,
+  target: Target,
+): Promise<{ credentials: Credentials; source: string }> {
+  const issued = await new TargetTokens(api, target).issuedByMock(
+    { clientId: LOWEST_TIER_CLIENT_ID },
+    "a client of the mock's lowest tier",
+  );
+  if ('skip' in issued) return { credentials: 'token', source: "the run's own token" };
+  return { credentials: { authorization: `Bearer ${issued.token}` }, source: issued.source };
+}
 
 /** How a trial ended: throttled, then allowed again after the wait or not; or never throttled. */
 export interface TrialOutcome {

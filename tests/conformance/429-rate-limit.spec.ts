@@ -6,9 +6,11 @@
 // throttled in every one of TRIALS trials, which a server whose retry-after is too short does every
 // time and random throttling (even one request in five) almost never does (npm run throttle-stats).
 // A burst that reaches its bound without a 429 proves nothing, so the probe is then skipped, never passed.
+// The limit is per client tier: on the embedded mock the probe bursts as a client of its lowest tier (a
+// token the mock issues), on a live target with the run's own token (support/checks/probe.ts).
 // Each trial is one report step with one table (support/checks/probe.ts), not a step per request.
 import { test, expect } from '../../support/checks/fixtures';
-import { RateLimitProbe } from '../../support/checks/probe';
+import { probeCredentials, RateLimitProbe } from '../../support/checks/probe';
 import { tags } from '../../support/contract/tags';
 import { writeBackBody } from '../../support/contract/connection';
 
@@ -24,11 +26,17 @@ test.describe('429 Too many requests', () => {
     const max = target.probeMaxRequests;
     test.skip(max === 0, 'the 429 probe is off: set RATE_LIMIT_PROBE_MAX_REQUESTS to the most requests it may send');
     const noChange = writeBackBody(target.original);
-    const probe = new RateLimitProbe(api, client => client.update(target.connectionId, noChange, { retryWhenThrottled: false }), {
-      max,
-      concurrency: CONCURRENCY,
-      maxWaits: MAX_WAITS,
-    });
+    const { credentials, source } = await probeCredentials(api, target);
+    test.info().annotations.push({ type: 'probe', description: `bursts with ${source}` });
+    const probe = new RateLimitProbe(
+      api,
+      client => client.update(target.connectionId, noChange, { credentials, retryWhenThrottled: false }),
+      {
+        max,
+        concurrency: CONCURRENCY,
+        maxWaits: MAX_WAITS,
+      },
+    );
 
     const trials: string[] = [];
     for (let trial = 1; trial <= TRIALS; trial++) {
