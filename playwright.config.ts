@@ -1,6 +1,6 @@
 // The conformance suite: Playwright API-request tests against the configured target (see README).
 import { defineConfig } from '@playwright/test';
-import { ConfigError, suiteConfig } from './support/run/config';
+import { ConfigError, outputPaths, suiteConfig } from './support/run/config';
 import { reportPaths } from './support/report/paths';
 
 // The configuration is validated before any request: one clear line, then stop. (Workers load this
@@ -13,7 +13,7 @@ try {
   process.exit(2);
 }
 
-const reports = reportPaths();
+const reports = reportPaths(outputPaths().reportsDir);
 
 export default defineConfig({
   testDir: './tests/conformance',
@@ -29,8 +29,8 @@ export default defineConfig({
   reporter: [
     // First: scrubs credentials from what the reporters after it receive (support/run/redacting-reporter.ts).
     ['./support/run/redacting-reporter.ts'],
-    // Findings, contract coverage, drift and the summary's data (support/report/contract-reporter.ts).
-    ['./support/report/contract-reporter.ts'],
+    // Findings, contract coverage, drift and the summary's data (support/report/contract-reporter.ts, with the configured paths).
+    ['./support/run/contract-reporter.ts'],
     // The console: one short line per check, a skip's reason on its line, one closing block (support/run/console-reporter.ts).
     ['./support/run/console-reporter.ts'],
     ['junit', { outputFile: reports.junit }],

@@ -8,10 +8,11 @@ import path from 'node:path';
 import { REPORT_PRINTED_AFTER } from '../support/run/console-reporter';
 import { shownPath } from '../support/report/console-summary';
 import { reportPaths } from '../support/report/paths';
+import { outputPaths } from '../support/run/config';
 import { allureIndex, generateAllureReport } from './report';
 
 async function main(): Promise<number> {
-  const reports = reportPaths();
+  const reports = reportPaths(outputPaths().reportsDir);
   // Results of an earlier run would be merged into this run's report: start from an empty folder.
   fs.rmSync(reports.allureResults, { recursive: true, force: true });
   // Ctrl-C reaches Playwright too (same process group); it stops, restores the connection and exits,

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { shownPath } from '../support/report/console-summary';
 import { PROJECT_ROOT, reportPaths } from '../support/report/paths';
+import { outputPaths } from '../support/run/config';
 
 /** Allure's CLI, run with this Node binary (npx would add a process and its package lookup). */
 const ALLURE_CLI = path.join(PROJECT_ROOT, 'node_modules', 'allure', 'cli.js');
@@ -35,7 +36,8 @@ export function generateAllureReport(reports = reportPaths()): boolean {
 }
 
 if (require.main === module) {
-  const reported = generateAllureReport();
-  if (reported) console.log(`Report: ${shownPath(allureIndex())}`);
+  const reports = reportPaths(outputPaths().reportsDir);
+  const reported = generateAllureReport(reports);
+  if (reported) console.log(`Report: ${shownPath(allureIndex(reports))}`);
   process.exit(reported ? 0 : 1);
 }

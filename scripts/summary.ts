@@ -10,7 +10,7 @@ import { RESPONSE_PATHS, type PathTag } from '../support/contract/tags';
 import { driftMarkdown } from '../support/report/drift';
 import type { Finding } from '../support/report/findings';
 import { readRunResults, type CheckResult, type RunResults } from '../support/report/run-results';
-import { reportsDir } from '../support/report/paths';
+import { outputPaths } from '../support/run/config';
 
 const TITLE = 'Update StorageConnection conformance';
 const STATUSES = ['passed', 'failed', 'skipped'] as const;
@@ -29,7 +29,7 @@ function parseArgs(args: string[]): Options {
     else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}: use npm run summary -- [reportsDir] [--report-url URL]`);
     else dir = arg;
   }
-  return { dir: dir ? path.resolve(dir) : reportsDir(), reportUrl: reportUrl || undefined };
+  return { dir: dir ? path.resolve(dir) : outputPaths().reportsDir, reportUrl: reportUrl || undefined };
 }
 
 /** Text for one line of Markdown: no line breaks, no accidental markup from a title or message. */

@@ -44,10 +44,10 @@ export interface ClientOptions {
   token: TokenSource;
   budget?: RequestBudget;
   throttle?: ThrottlePolicy;
-  /** Longest wait for one response, body included (default 30 s). */
-  deadlineMs?: number;
-  /** The largest body read whole (default 10 MiB); past it the answer is marked oversized. */
-  maxResponseBytes?: number;
+  /** Longest wait for one response, body included (the run's: CONFORMANCE_REQUEST_DEADLINE_SECONDS). */
+  deadlineMs: number;
+  /** The largest body read whole (the run's: CONFORMANCE_MAX_RESPONSE_BYTES); past it the answer is marked oversized. */
+  maxResponseBytes: number;
   /** Extra headers for every request, e.g. a target profile's `Prefer`. */
   headers?: Record<string, string>;
 }
@@ -63,9 +63,6 @@ export class TransportError extends Error {
     super(message);
   }
 }
-
-const DEFAULT_DEADLINE_MS = 30_000;
-const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 function authorizationOf(credentials: Credentials, token: string): string | undefined {
   if (credentials === 'token') return `Bearer ${token}`;
@@ -148,7 +145,7 @@ export class StorageConnectionsClient {
     // Each line recorded under a name of its own (the recording layer redacts them all).
     const sentHeaders = lines ? { ...withoutAuthorization(headers), ...linesAsRecorded(lines) } : headers;
     const exchange = { connectionId, method, sentBody: body, sentHeaders, sentData: data, credentials };
-    const deadlineMs = this.options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    const deadlineMs = this.options.deadlineMs;
     const started = Date.now();
     let response: ApiResponse;
     try {
@@ -160,7 +157,7 @@ export class StorageConnectionsClient {
             async answer => ({
               status: answer.status,
               headers: Object.fromEntries(answer.headers),
-              ...(await readCapped(answer, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES)),
+              ...(await readCapped(answer, this.options.maxResponseBytes)),
             }),
           );
       const json = 'oversized' in answer && answer.oversized !== undefined ? undefined : parseJson(answer.text);

@@ -49,9 +49,10 @@ export function parseEndpoint(variable: string, raw: string, example: string): s
 
 /**
  * Undefined when neither IMS_CLIENT_ID nor IMS_CLIENT_SECRET is set (the run uses API_ACCESS_TOKEN or
- * the embedded mock); throws ConfigError with one line naming the variable and the fix.
+ * the embedded mock); throws ConfigError with one line naming the variable and the fix. run/config.ts
+ * passes the suite's variables.
  */
-export function readCredentialSettings(env: NodeJS.ProcessEnv = process.env): CredentialSettings | undefined {
+export function readCredentialSettings(env: NodeJS.ProcessEnv): CredentialSettings | undefined {
   const clientId = env.IMS_CLIENT_ID || undefined;
   const clientSecret = env.IMS_CLIENT_SECRET || undefined;
   if (!clientId && !clientSecret) {

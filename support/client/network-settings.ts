@@ -63,8 +63,14 @@ function noProxyEntries(raw: string): NoProxyEntry[] {
     });
 }
 
-/** Reads and validates the network variables; throws ConfigError naming the variable (never its value: it may hold a password). */
-export function readNetworkSettings(env: NodeJS.ProcessEnv = process.env): NetworkSettings {
+/** No proxy and Node's own CA certificates: every request goes directly. */
+export const DIRECT: NetworkSettings = Object.freeze({ noProxy: [], caFiles: [] });
+
+/**
+ * Validates the network variables of `env` (run/config.ts passes the suite's); throws ConfigError naming
+ * the variable (never its value: it may hold a password).
+ */
+export function readNetworkSettings(env: NodeJS.ProcessEnv): NetworkSettings {
   const httpProxy = proxyFrom(env, 'http_proxy', 'HTTP_PROXY');
   // As undici's EnvHttpProxyAgent: an https request falls back to HTTP_PROXY when HTTPS_PROXY is unset.
   const httpsProxy = proxyFrom(env, 'https_proxy', 'HTTPS_PROXY') ?? httpProxy;

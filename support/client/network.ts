@@ -1,6 +1,6 @@
 // The one way out for every request the suite makes (checks, setup, restore, the token endpoint and
 // OpenID discovery): undici's fetch and request with one dispatcher per process, built from the
-// network settings (run/network-settings.ts) on first use, after the configuration (and .env) is read.
+// network settings the configuration gives it (run/config.ts, as it is read), on first use.
 // Per origin it is a ProxyAgent (a CONNECT tunnel through HTTPS_PROXY / HTTP_PROXY) or a plain pool,
 // as routeOf() decides, so that the plan and the errors describe the route the requests really take.
 // (undici's EnvHttpProxyAgent would route by the same variables, but it warns on every run that it is
@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import tls from 'node:tls';
 import { Agent, Pool, ProxyAgent, fetch as undiciFetch, request as undiciRequest, type Dispatcher } from 'undici';
 import { registerSecret } from '../report/secrets';
-import { readNetworkSettings, routeOf, proxySecrets, type NetworkSettings } from './network-settings';
+import { DIRECT, routeOf, proxySecrets, type NetworkSettings } from './network-settings';
 
 /** A dispatcher that sends each origin through the proxy routeOf() names for it, or directly. */
 export function createDispatcher(settings: NetworkSettings): Dispatcher {
@@ -31,12 +31,20 @@ export function createDispatcher(settings: NetworkSettings): Dispatcher {
   });
 }
 
-let settings: NetworkSettings | undefined;
+let settings: NetworkSettings = DIRECT;
 let dispatcher: Dispatcher | undefined;
 
-/** This process's network settings, read on first use (the configuration has validated them by then). */
+/** Sets this process's network settings: the configuration does, as it is read (run/config.ts). */
+export function useNetworkSettings(value: NetworkSettings): void {
+  if (value === settings) return;
+  settings = value;
+  void dispatcher?.close();
+  dispatcher = undefined;
+}
+
+/** This process's network settings: direct, with Node's own CA certificates, until the configuration sets others. */
 export function networkSettings(): NetworkSettings {
-  return (settings ??= readNetworkSettings());
+  return settings;
 }
 
 /** This process's dispatcher, built on first use. */

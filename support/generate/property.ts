@@ -9,11 +9,12 @@ import type { ApiResponse, StorageConnectionsClient } from '../client/client';
 import type { ClauseId } from '../contract/clauses';
 import { capForReport } from '../report/body-cap';
 import { redactText } from '../report/redact';
+import { DEFAULTS } from '../run/config-defaults';
 import type { Target } from '../run/target';
 import { visible } from './unicode';
 
-/** Default cases per property: many against the embedded mock, a handful against anything else. */
-export const DEFAULT_CASES = { mock: 40, other: 5 } as const;
+/** Default cases per property: many against the embedded mock, a handful against anything else (resolved by run/config.ts). */
+export const DEFAULT_CASES = DEFAULTS.generatedCases;
 /** Most requests one case may send: the update, a read back, a restore, and one more read. */
 export const REQUESTS_PER_CASE = 4;
 /** Requests kept back from the run's budget for the checks and restores after the generated ones. */
@@ -39,7 +40,7 @@ export interface Plan {
 
 /** The plan of a property on this target (CONFORMANCE_SEED and CONFORMANCE_GENERATED_CASES, set in global setup). */
 export function planFor(target: Target): Plan {
-  const cases = target.generatedCases ?? (target.isEmbeddedMock ? DEFAULT_CASES.mock : DEFAULT_CASES.other);
+  const cases = target.generatedCases;
   return target.isEmbeddedMock
     ? {
         seed: target.seed ?? 0,

@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Reporter, TestCase, TestResult, TestStep } from '@playwright/test/reporter';
 import { ADVISORY_ANNOTATION, BROKEN_CLAUSE_ANNOTATION, THROTTLED_ANNOTATION, UNAVAILABLE_ANNOTATION } from '../contract/annotations';
 import { pathTagOf } from '../contract/tags';
-import { PROJECT_ROOT, reportPaths } from './paths';
+import { reportPaths } from './paths';
 import { coverageMarkdown, coverageOf, type CheckOutcome } from './coverage';
 import { DriftCollector, driftMarkdown, readDriftHistory, type DriftReport, type RecordedResponse } from './drift';
 import { findingsMarkdown, findingsOf } from './findings';
@@ -21,8 +21,10 @@ import { CONTRACT_RESULTS_FILE, readEnvironment, reasonOf, type CheckResult, typ
 /** Fixed names: the shards' copies are overwritten when their results are merged, then by the merged run's. */
 const GLOBALS_FILE = 'conformance-globals.json';
 
-export function driftHistoryFile(root = reportPaths().root): string {
-  return path.resolve(PROJECT_ROOT, process.env.CONFORMANCE_DRIFT_HISTORY || path.join(root, 'drift-history.json'));
+/** Where the reports and the drift history go: given by the configuration (support/run/contract-reporter.ts); else reports/. */
+export interface ContractReporterOptions {
+  reportsDir?: string;
+  driftHistoryFile?: string;
 }
 
 /** The source drift is kept for: each live base URL, each behaviour of the embedded mock (environment.properties). */
@@ -57,6 +59,8 @@ function bodyOf(attachment: TestResult['attachments'][number]): Buffer | undefin
 }
 
 export default class ContractReporter implements Reporter {
+  constructor(private readonly options: ContractReporterOptions = {}) {}
+
   private readonly drift = new DriftCollector();
   private readonly checks: { result: CheckResult; outcome: CheckOutcome; annotations: { type: string; description?: string }[] }[] = [];
 
@@ -128,9 +132,9 @@ export default class ContractReporter implements Reporter {
   }
 
   private write(): void {
-    const reports = reportPaths();
+    const reports = reportPaths(this.options.reportsDir);
     const environment = readEnvironment(path.join(reports.allureResults, 'environment.properties'));
-    const historyFile = driftHistoryFile(reports.root);
+    const historyFile = this.options.driftHistoryFile ?? path.join(reports.root, 'drift-history.json');
     const { report: drift, history } = this.drift.finish(sourceOf(environment), readDriftHistory(historyFile));
     const findings = findingsOf(this.checks.map(check => ({ title: check.result.fullName, annotations: check.annotations })));
     const outcomes = this.checks.map(check => check.outcome);

@@ -1,14 +1,11 @@
-// Where a run writes its output: reports/ by default, another folder with CONFORMANCE_REPORTS_DIR (the
-// project's own tests run several conformance runs at once, each into a folder of its own).
+// Where a run writes its output, in the reports folder it is given: the configuration's
+// (CONFORMANCE_REPORTS_DIR, read by support/run/config.ts; the project's own tests run several
+// conformance runs at once, each into a folder of its own), else reports/.
 import path from 'node:path';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 
-export function reportsDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(PROJECT_ROOT, env.CONFORMANCE_REPORTS_DIR || 'reports');
-}
-
-export function reportPaths(root = reportsDir()) {
+export function reportPaths(root = path.join(PROJECT_ROOT, 'reports')) {
   return {
     root,
     junit: path.join(root, 'junit.xml'),

@@ -2,6 +2,7 @@
 // ConfigError of one line naming the variable and the fix. support/run/config.ts puts them together.
 import { behaviourNamed } from '../../mock/behaviours';
 import { ConfigError } from '../client/config-error';
+import { DEFAULTS } from './config-defaults';
 import { PROFILES, type ProfileName } from './profiles';
 
 export function parseBaseUrl(raw: string): string {
@@ -88,7 +89,7 @@ export function parseReadLag(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d+(\.\d+)?$/.test(raw) || Number(raw) > 60)
     throw new ConfigError(
-      `CONFORMANCE_READ_LAG_SECONDS "${raw}" is not a number of seconds from 0 to 60: set it to how long a read may lag a write (default 3).`,
+      `CONFORMANCE_READ_LAG_SECONDS "${raw}" is not a number of seconds from 0 to 60: set it to how long a read may lag a write (default ${DEFAULTS.readLagSeconds}).`,
     );
   return Number(raw);
 }
@@ -115,7 +116,7 @@ export function parseGeneratedCases(raw: string | undefined): number | undefined
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) > 10_000)
     throw new ConfigError(
-      `CONFORMANCE_GENERATED_CASES "${raw}" is not a whole number from 0 to 10000: set it to the cases each generated check sends (default 40 against the embedded mock, 5 elsewhere), or 0 to turn them off.`,
+      `CONFORMANCE_GENERATED_CASES "${raw}" is not a whole number from 0 to 10000: set it to the cases each generated check sends (default ${DEFAULTS.generatedCases.mock} against the embedded mock, ${DEFAULTS.generatedCases.other} elsewhere), or 0 to turn them off.`,
     );
   return Number(raw);
 }

@@ -8,11 +8,12 @@ import path from 'node:path';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, TestResult } from '@playwright/test/reporter';
 import { RequestBudget } from '../client/budget';
 import { reportPaths } from '../report/paths';
+import { suiteConfig } from './config';
+import { REPORT_PRINTED_AFTER } from './config-defaults';
 import { publishedTarget } from './target';
 import { checkLine, closingBlock, plural, shownPath, type CheckOutcome } from '../report/console-summary';
 
-/** Set by npm run conformance, which prints the report's path once it has written it. */
-export const REPORT_PRINTED_AFTER = 'CONFORMANCE_REPORT_PRINTED_AFTER';
+export { REPORT_PRINTED_AFTER };
 /** Lines of one error shown in the console; the report keeps the whole message. */
 const MAX_ERROR_LINES = 40;
 /** Colour codes only where a terminal shows them (or FORCE_COLOR asks for them), as Playwright's own reporters do. */
@@ -68,7 +69,7 @@ export default class ConsoleReporter implements Reporter {
       checks,
       durationMs: Date.now() - this.started,
       requests: requestsLine(checks),
-      report: process.env[REPORT_PRINTED_AFTER] ? undefined : this.reportPath(),
+      report: suiteConfig().reportPrintedAfter ? undefined : this.reportPath(),
       interrupted: result.status === 'interrupted',
       errors: this.errors,
     });
@@ -102,7 +103,7 @@ export default class ConsoleReporter implements Reporter {
   /** Without npm run conformance, the one report this run writes that opens as it is: Playwright's. */
   private reportPath(): string | undefined {
     const html = this.config?.reporter.some(([name]) => name === 'html');
-    return html ? shownPath(path.join(reportPaths().playwrightReport, 'index.html')) : undefined;
+    return html ? shownPath(path.join(reportPaths(suiteConfig().reportsDir).playwrightReport, 'index.html')) : undefined;
   }
 }
 
@@ -119,7 +120,7 @@ function requestsLine(checks: readonly CheckOutcome[]): string | undefined {
   const probe = checks.flatMap(c => c.annotations).find(a => a.type === 'probe')?.description;
   const probeSent = probe && /^(\d+) requests/.exec(probe)?.[1];
   const ofProbe = probeSent ? ` (the 429 probe ${probeSent} of them)` : '';
-  const mockFile = reportPaths().mockRequests;
+  const mockFile = reportPaths(suiteConfig().reportsDir).mockRequests;
   if (target.isEmbeddedMock && fs.existsSync(mockFile)) {
     const { requests } = JSON.parse(fs.readFileSync(mockFile, 'utf8')) as { requests: number };
     return `${requests} sent to the embedded mock${ofProbe}`;

@@ -1,16 +1,16 @@
 // Reads `.env` through dotenv, after checking its shape line by line: dotenv silently skips lines it
-// cannot read, which would turn a typo into a run against the wrong target.
+// cannot read, which would turn a typo into a run against the wrong target. The values are returned,
+// never written into process.env: support/run/config.ts reads them under the environment's own.
 import fs from 'node:fs';
-import path from 'node:path';
 import dotenv from 'dotenv';
 import { ConfigError } from '../client/config-error';
 
-/** Checks the file and loads it without overriding variables that are already set in the environment. */
-export function loadDotEnv(file = path.resolve(process.cwd(), process.env.CONFORMANCE_ENV_FILE || '.env')): void {
-  if (!fs.existsSync(file)) return;
-  const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
+/** The file's variables, checked; none when it does not exist. */
+export function readDotEnv(file: string): Record<string, string> {
+  if (!fs.existsSync(file)) return {};
+  const text = fs.readFileSync(file, 'utf8');
   let openQuote: string | undefined;
-  lines.forEach((line, index) => {
+  text.split(/\r?\n/).forEach((line, index) => {
     if (openQuote) {
       if (line.includes(openQuote)) openQuote = undefined;
       return;
@@ -23,5 +23,5 @@ export function loadDotEnv(file = path.resolve(process.cwd(), process.env.CONFOR
     if (quote && !value.slice(1).includes(quote)) openQuote = quote;
   });
   if (openQuote) throw new ConfigError(`.env has a value whose ${openQuote} quote is never closed: close it in ${file}.`);
-  dotenv.config({ path: file, quiet: true });
+  return dotenv.parse(text);
 }

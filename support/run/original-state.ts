@@ -45,6 +45,23 @@ export async function discover(
   return { readMethod: 'PUT', original: {}, unreadable: `GET answered ${get.status}, an empty PUT ${put.status}` };
 }
 
+/** Discovery as global setup runs it: `withCredentials` says where the token came from, for the 401's fix; an unreadable state is said. */
+export async function discoverOriginal(
+  client: StorageConnectionsClient,
+  connectionId: string,
+  withCredentials: boolean,
+): Promise<{ readMethod: ReadMethod; original: Connection; unreadable?: string }> {
+  const tokenSource = withCredentials
+    ? 'check IMS_CLIENT_ID, IMS_SCOPE and that the service app was invited to the iTwin'
+    : 'set API_ACCESS_TOKEN to a fresh token for scope itwin-platform';
+  const found = await discover(client, connectionId, tokenSource);
+  if (found.unreadable)
+    console.log(
+      `The connection's state could not be read (${found.unreadable}): the check that reads it reports the response, every other check is skipped, and nothing is changed.`,
+    );
+  return found;
+}
+
 /** Puts `wanted` back unless the connection already has it; says which. */
 export async function restore(
   client: StorageConnectionsClient,

@@ -1,6 +1,9 @@
 // What a run against a live target says before its first request: a short block, one fact a line
-// (global-setup.ts prints it), so a reader sees at a glance what will be changed, how much will be sent
+// (global setup prints it), so a reader sees at a glance what will be changed, how much will be sent
 // and where the original state is kept.
+import path from 'node:path';
+import { describeNetwork } from '../client/network-settings';
+import type { SuiteConfig } from './config';
 
 export interface LivePlan {
   baseUrl: string;
@@ -31,4 +34,22 @@ export function planBlock({ baseUrl, connectionId, limit, probeMaxRequests, reco
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
   return [`Live target ${baseUrl}: the plan of this run`, ...rows.map(([name, text]) => `  ${name.padEnd(width)}  ${text}`)].join('\n');
+}
+
+/** The URLs a live run sends to: the target, and the authority that gives its token. */
+function networkUrls(config: SuiteConfig, baseUrl: string): { what: string; url: string }[] {
+  const authority = config.credentials && (config.credentials.tokenUrl ?? config.credentials.authority);
+  return [{ what: 'the target', url: baseUrl }, ...(authority ? [{ what: 'the token endpoint', url: authority }] : [])];
+}
+
+/** Prints the plan of a live run, from its configuration; `recordFile` is where the original state is kept. */
+export function announcePlan(config: SuiteConfig, where: { baseUrl: string; connectionId: string }, recordFile: string): void {
+  const { baseUrl, connectionId } = where;
+  // With a proxy set: the route of each host (NO_PROXY may send one past it), and the CA certificates trusted.
+  const network =
+    config.network?.httpsProxy || config.network?.httpProxy
+      ? describeNetwork(config.network, networkUrls(config, baseUrl)).replace(/^Network: /, '')
+      : undefined;
+  const { requestBudget: limit, probeMaxRequests } = config;
+  console.log(planBlock({ baseUrl, connectionId, limit, probeMaxRequests, recordFile: path.relative(process.cwd(), recordFile), network }));
 }

@@ -25,7 +25,7 @@ export interface StartedTarget {
 }
 
 /** The connection this run (or this shard of it) may change. */
-function connectionFor(ids: string[], shard: FullConfig['shard']): string {
+function connectionFor(ids: readonly string[], shard: FullConfig['shard']): string {
   if (!shard || shard.total === 1) return ids[0]!;
   if (ids.length < shard.total)
     throw new SetupError(
@@ -42,7 +42,7 @@ export async function startTarget(config: SuiteConfig, shard: FullConfig['shard'
     const common = { baseUrl: config.baseUrl, connectionId, isEmbeddedMock: false, stop: async () => {} };
     if (!config.credentials) return { ...common, token: fixed(config.accessToken!) };
     // The token request is bounded like every other (CONFORMANCE_REQUEST_DEADLINE_SECONDS).
-    const source = new ClientCredentialsToken(config.credentials, undefined, { timeoutMs: (config.requestDeadlineSeconds ?? 30) * 1000 });
+    const source = new ClientCredentialsToken(config.credentials, undefined, { timeoutMs: config.requestDeadlineSeconds * 1000 });
     return {
       ...common,
       token: () => source.get(),
@@ -67,7 +67,7 @@ export async function startTarget(config: SuiteConfig, shard: FullConfig['shard'
     isEmbeddedMock: true,
     token: fixed(mock.token),
     stop: async () => {
-      const { mockRequests } = reportPaths();
+      const { mockRequests } = reportPaths(config.reportsDir);
       fs.mkdirSync(path.dirname(mockRequests), { recursive: true });
       fs.writeFileSync(mockRequests, JSON.stringify({ requests: mock.requestCount.total }) + '\n');
       console.log(`The embedded mock received ${mock.requestCount.total} requests.`);

@@ -1,6 +1,11 @@
 // What the run is pointed at: decided once by global setup from the configuration, and handed to the
-// worker processes (which Playwright starts with the runner's environment) in one variable. Only
-// this module writes or reads that variable; the worker fixture and the redacting reporter ask it.
+// worker processes (which Playwright starts with the runner's environment). Only non-secret runtime
+// data crosses in the environment (CONFORMANCE_TARGET); the token and the client secret go in a file
+// of the run's own, mode 0600, in the run's temporary folder, whose path is in that data, removed at
+// teardown: no dump of process.env shows them. Only this module writes or reads either; the worker
+// fixture, the findings and the reporters ask publishedTarget(), which registers the secrets for redaction.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Connection } from '../contract/connection';
 import { registerSecret } from '../report/secrets';
 import type { CredentialSettings } from '../client/credential-settings';
@@ -47,24 +52,84 @@ export interface Target {
   budget?: { file: string; limit: number };
   /** The seed of the generated checks (CONFORMANCE_SEED, or drawn by global setup): every worker uses the same. */
   seed?: number;
-  /** Cases per generated property (CONFORMANCE_GENERATED_CASES); absent: the default for the target. */
-  generatedCases?: number;
+  /** Cases per generated property (CONFORMANCE_GENERATED_CASES, or the default for the target). */
+  generatedCases: number;
 }
 
 const VARIABLE = 'CONFORMANCE_TARGET';
+const SECRETS_FILE = 'secrets.json';
 
-export function publishTarget(target: Target): void {
-  registerSecret(target.token);
-  process.env[VARIABLE] = JSON.stringify(target);
+/** The secrets of a target, kept out of the environment. */
+interface Secrets {
+  token: string;
+  clientSecret?: string;
 }
 
+/** What crosses in the environment: the target without its secrets, and where they are. */
+type Published = Omit<Target, 'token' | 'credentials'> & { credentials?: Omit<CredentialSettings, 'clientSecret'>; secretsFile: string };
+
 let read: Target | undefined;
+let secretsFile: string | undefined;
+
+function register(target: Target): Target {
+  registerSecret(target.token);
+  registerSecret(target.credentials?.clientSecret);
+  return target;
+}
+
+/** Publishes the target to the workers: the secrets into `runDir` (a folder of this run's own), the rest in the environment. */
+export function publishTarget(target: Target, runDir: string): void {
+  const { token, credentials, ...rest } = register(target);
+  const file = path.join(runDir, SECRETS_FILE);
+  const secrets: Secrets = { token, ...(credentials && { clientSecret: credentials.clientSecret }) };
+  // wx: a file that already exists is never reused; 0600: readable by this user alone.
+  fs.writeFileSync(file, JSON.stringify(secrets), { mode: 0o600, flag: 'wx' });
+  secretsFile = file;
+  const published: Published = { ...rest, ...(credentials && { credentials: withoutSecret(credentials) }), secretsFile: file };
+  process.env[VARIABLE] = JSON.stringify(published);
+  read = target;
+}
+
+function withoutSecret(settings: CredentialSettings): Omit<CredentialSettings, 'clientSecret'> {
+  const copy: Partial<CredentialSettings> = { ...settings };
+  delete copy.clientSecret;
+  return copy as Omit<CredentialSettings, 'clientSecret'>;
+}
+
+/** Removes the file of secrets (teardown, or a setup that failed after publishing). */
+export function withdrawTarget(): void {
+  if (secretsFile) fs.rmSync(secretsFile, { force: true });
+  secretsFile = undefined;
+}
 
 /** The target of this run, or undefined outside a conformance run (the project's own tests). */
 export function publishedTarget(): Target | undefined {
   if (read || !process.env[VARIABLE]) return read;
-  read = JSON.parse(process.env[VARIABLE]) as Target;
-  registerSecret(read.token);
-  registerSecret(read.credentials?.clientSecret);
+  const { secretsFile: file, credentials, ...published } = JSON.parse(process.env[VARIABLE]) as Published;
+  let secrets: Secrets;
+  try {
+    secrets = JSON.parse(fs.readFileSync(file, 'utf8')) as Secrets;
+  } catch (error) {
+    throw new Error(
+      `the run's secrets could not be read from ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}): the run that published them has ended.`,
+    );
+  }
+  const target: Target = {
+    ...published,
+    token: secrets.token,
+    ...(credentials && { credentials: { ...credentials, clientSecret: secrets.clientSecret ?? '' } }),
+  };
+  read = register(target);
   return read;
+}
+
+/** The line global setup prints once the target is published. */
+export function describeTarget(target: Target): string {
+  const kind = target.isEmbeddedMock
+    ? `embedded mock${target.mockBehaviour ? ` (behaviour ${target.mockBehaviour})` : ''} at `
+    : target.profile
+      ? `${target.profile} at `
+      : '';
+  const probe = target.probeMaxRequests ? `on, at most ${target.probeMaxRequests} requests` : 'off';
+  return `Target: ${kind}${target.baseUrl}, connection ${target.connectionId} (read back with ${target.readMethod}); 429 probe ${probe}.`;
 }

@@ -36,7 +36,12 @@ async function recordingServer(script: { status: number; headers?: Record<string
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new StorageConnectionsClient({ baseUrl, token: () => Promise.resolve(TOKEN) });
+  const client = new StorageConnectionsClient({
+    baseUrl,
+    token: () => Promise.resolve(TOKEN),
+    deadlineMs: 10_000,
+    maxResponseBytes: 1 << 20,
+  });
   return { received, client, close: () => server.close() };
 }
 
@@ -108,6 +113,7 @@ test('a target that does not answer is a transport error at the deadline, with t
     baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
     token: () => Promise.resolve(TOKEN),
     deadlineMs: 300,
+    maxResponseBytes: 1 << 20,
   });
   const started = Date.now();
   const error = await client.get('abc').then(

@@ -1,12 +1,23 @@
 // Bad input to the tool stops it before any request, with one line that names the variable and the
-// fix: checked on readConfig/loadDotEnv directly, and end to end on the real command.
+// fix: checked on readConfig/readDotEnv directly, and end to end on the real command. The configuration
+// is one resolved, frozen value with every default, and knows which of its values are secret.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { test, expect } from './fixtures';
-import { ConfigError, loadDotEnv, readConfig } from '../../support/run/config';
+import {
+  CONFIG_VARIABLES,
+  ConfigError,
+  DEFAULTS,
+  readConfig,
+  readDotEnv,
+  secretsOf,
+  suiteEnvironment,
+  type SuiteConfig,
+} from '../../support/run/config';
+import { SECRET_VARIABLES } from '../../support/run/config-defaults';
 import { PROJECT_ROOT, reportPaths } from '../../support/report/paths';
 
 const LIVE = {
@@ -60,14 +71,23 @@ test.describe('readConfig', () => {
 
   test('a valid live configuration is read, with the trailing slash dropped and the probe off by default', () => {
     expect(readConfig({ ...LIVE, API_BASE_URL: 'https://dev-api.bentley.com/' })).toEqual({
-      ...toConfig(LIVE),
+      ...RESOLVED_DEFAULTS,
       baseUrl: 'https://dev-api.bentley.com',
+      accessToken: LIVE.API_ACCESS_TOKEN,
+      connectionIds: [LIVE.STORAGE_CONNECTION_ID],
+      embeddedMock: false,
+      live: true,
+      probeMaxRequests: 0,
+      requestBudget: 300,
+      generatedCases: 5,
     });
   });
 
   test('no target means the embedded mock', () => {
-    expect(readConfig({})).toEqual({});
-    expect(readConfig({ RATE_LIMIT_PROBE_MAX_REQUESTS: '0', CONFORMANCE_REQUEST_BUDGET: '50', TARGET_PROFILE: 'prism' })).toEqual({
+    expect(readConfig({})).toEqual({ ...RESOLVED_DEFAULTS, embeddedMock: true, live: false, probeMaxRequests: 800, generatedCases: 40 });
+    expect(readConfig({ RATE_LIMIT_PROBE_MAX_REQUESTS: '0', CONFORMANCE_REQUEST_BUDGET: '50', TARGET_PROFILE: 'prism' })).toMatchObject({
+      embeddedMock: false,
+      live: false,
       probeMaxRequests: 0,
       requestBudget: 50,
       profile: 'prism',
@@ -79,9 +99,109 @@ test.describe('readConfig', () => {
   });
 });
 
-function toConfig(env: typeof LIVE) {
-  return { baseUrl: env.API_BASE_URL, accessToken: env.API_ACCESS_TOKEN, connectionIds: [env.STORAGE_CONNECTION_ID] };
-}
+// Every default in one place (support/run/config-defaults.ts), resolved into the one frozen value.
+const RESOLVED_DEFAULTS = {
+  readLagSeconds: 3,
+  requestDeadlineSeconds: 30,
+  unresponsiveAfter: 3,
+  maxResponseBytes: 10 * 1024 * 1024,
+  reportsDir: path.join(PROJECT_ROOT, 'reports'),
+  driftHistoryFile: path.join(PROJECT_ROOT, 'reports', 'drift-history.json'),
+  stateDir: path.join(PROJECT_ROOT, '.conformance-state'),
+  reportPrintedAfter: false,
+};
+
+test.describe('the resolved configuration', () => {
+  const defaults: [string, NodeJS.ProcessEnv, Partial<SuiteConfig>][] = [
+    ['the embedded mock: probe on, no budget, 40 cases', {}, { probeMaxRequests: 800, requestBudget: undefined, generatedCases: 40 }],
+    [
+      'Prism started for the run: probe off, a budget, 5 cases',
+      { TARGET_PROFILE: 'prism' },
+      { probeMaxRequests: 0, requestBudget: 300, generatedCases: 5 },
+    ],
+    ['a live target: probe off, a budget of 300, 5 cases', LIVE, { probeMaxRequests: 0, requestBudget: 300, generatedCases: 5 }],
+    [
+      'a live target with the probe on: the budget is 300 besides it',
+      { ...LIVE, RATE_LIMIT_PROBE_MAX_REQUESTS: '400' },
+      { requestBudget: 700 },
+    ],
+    ['a live stand-in (a URL and a profile) is not live', { ...LIVE, TARGET_PROFILE: 'prism' }, { live: false, embeddedMock: false }],
+    [
+      'a given value wins over the default',
+      { CONFORMANCE_GENERATED_CASES: '0', CONFORMANCE_REQUEST_BUDGET: '20' },
+      { generatedCases: 0, requestBudget: 20 },
+    ],
+    [
+      'the output folders from the project root, the drift history in the reports folder',
+      { CONFORMANCE_REPORTS_DIR: 'out/r', CONFORMANCE_STATE_DIR: '/tmp/s' },
+      {
+        reportsDir: path.join(PROJECT_ROOT, 'out/r'),
+        driftHistoryFile: path.join(PROJECT_ROOT, 'out/r/drift-history.json'),
+        stateDir: '/tmp/s',
+      },
+    ],
+    ['a drift history of its own', { CONFORMANCE_DRIFT_HISTORY: 'h.json' }, { driftHistoryFile: path.join(PROJECT_ROOT, 'h.json') }],
+    ['npm run conformance prints the report', { CONFORMANCE_REPORT_PRINTED_AFTER: '1' }, { reportPrintedAfter: true }],
+  ];
+  for (const [name, env, expected] of defaults)
+    test(`defaults: ${name}`, () => {
+      expect(readConfig(env)).toMatchObject(expected);
+    });
+
+  test('the one-line messages quote the defaults the configuration applies', () => {
+    const messageOf = (env: NodeJS.ProcessEnv) => {
+      try {
+        readConfig(env);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('no error');
+    };
+    expect(messageOf({ CONFORMANCE_READ_LAG_SECONDS: 'x' })).toContain(`(default ${DEFAULTS.readLagSeconds})`);
+    expect(messageOf({ CONFORMANCE_REQUEST_DEADLINE_SECONDS: 'x' })).toContain(`(default ${DEFAULTS.requestDeadlineSeconds})`);
+    expect(messageOf({ CONFORMANCE_UNRESPONSIVE_AFTER: 'x' })).toContain(`(default ${DEFAULTS.unresponsiveAfter})`);
+    expect(messageOf({ CONFORMANCE_MAX_RESPONSE_BYTES: 'x' })).toContain(`(default ${DEFAULTS.maxResponseBytes})`);
+    expect(messageOf({ CONFORMANCE_GENERATED_CASES: 'x' })).toContain(
+      `(default ${DEFAULTS.generatedCases.mock} against the embedded mock, ${DEFAULTS.generatedCases.other} elsewhere)`,
+    );
+  });
+
+  test('the value is frozen, to the last array', () => {
+    const config = readConfig({ ...LIVE, HTTPS_PROXY: 'http://proxy.example.com:3128' });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.connectionIds)).toBe(true);
+    expect(Object.isFrozen(config.network?.httpsProxy)).toBe(true);
+    expect(() => ((config as { probeMaxRequests: number }).probeMaxRequests = 5)).toThrow(TypeError);
+  });
+
+  test('it knows its secrets: the token, the client secret, the proxy password', () => {
+    expect(SECRET_VARIABLES).toEqual(['API_ACCESS_TOKEN', 'IMS_CLIENT_SECRET', 'https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']);
+    expect(secretsOf(readConfig({ ...LIVE, HTTPS_PROXY: 'http://user:pa%40ss@proxy.example.com:3128' }))).toEqual([
+      LIVE.API_ACCESS_TOKEN,
+      'pa@ss',
+      'user:pa@ss',
+    ]);
+    const credentials = { ...LIVE, API_ACCESS_TOKEN: '', IMS_CLIENT_ID: 'client', IMS_CLIENT_SECRET: 'client-secret-value' };
+    expect(secretsOf(readConfig(credentials))).toEqual(['client-secret-value']);
+  });
+
+  // The configuration module is the one reader of the suite's variables: everything else receives values.
+  test('no other source file reads a suite variable from process.env', () => {
+    const files = [
+      'playwright.config.ts',
+      ...['support', 'scripts'].flatMap(dir =>
+        fs.readdirSync(path.join(PROJECT_ROOT, dir), { recursive: true, encoding: 'utf8' }).map(file => path.join(dir, file)),
+      ),
+    ].filter(file => file.endsWith('.ts') && file !== path.join('support', 'run', 'config.ts'));
+    const readers = files.flatMap(file => {
+      const text = fs.readFileSync(path.join(PROJECT_ROOT, file), 'utf8');
+      const read = CONFIG_VARIABLES.filter(name => new RegExp(`process\\.env(\\.${name}\\b|\\[['"\`]${name}['"\`]\\])`).test(text));
+      const defaulted = /env: NodeJS\.ProcessEnv = process\.env/.test(text) ? ['a default of process.env'] : [];
+      return [...read, ...defaulted].map(what => `${file}: ${what}`);
+    });
+    expect(readers).toEqual([]);
+  });
+});
 
 test.describe('.env files', () => {
   const write = (name: string, text: string) => {
@@ -93,19 +213,45 @@ test.describe('.env files', () => {
 
   test('a line that is not KEY=value is refused, naming the line', () => {
     const file = write('bad.env', '# target\nAPI_BASE_URL=https://dev-api.bentley.com\nAPI_ACCESS_TOKEN abc\n');
-    expect(() => loadDotEnv(file)).toThrow(/^\.env line 3 is not KEY=value: fix or remove that line/);
+    expect(() => readDotEnv(file)).toThrow(/^\.env line 3 is not KEY=value: fix or remove that line/);
   });
 
   test('an unclosed quote is refused', () => {
     const file = write('quote.env', 'API_ACCESS_TOKEN="abc\n');
-    expect(() => loadDotEnv(file)).toThrow(/quote is never closed/);
+    expect(() => readDotEnv(file)).toThrow(/quote is never closed/);
   });
 
-  test('a valid file is loaded without overriding the environment', () => {
-    const file = write('good.env', 'export CONFORMANCE_SELFTEST_A="from file"\nCONFORMANCE_SELFTEST_B=from-file # comment\n\n');
-    process.env.CONFORMANCE_SELFTEST_B = 'from environment';
-    loadDotEnv(file);
-    expect([process.env.CONFORMANCE_SELFTEST_A, process.env.CONFORMANCE_SELFTEST_B]).toEqual(['from file', 'from environment']);
+  test('a valid file is read under the environment, and stays out of process.env', () => {
+    const file = write(
+      'good.env',
+      'export CONFORMANCE_SELFTEST_A="from file"\nCONFORMANCE_SELFTEST_B=from-file # comment\nCONFORMANCE_SELFTEST_C=x\n\n',
+    );
+    expect(readDotEnv(file)).toEqual({
+      CONFORMANCE_SELFTEST_A: 'from file',
+      CONFORMANCE_SELFTEST_B: 'from-file',
+      CONFORMANCE_SELFTEST_C: 'x',
+    });
+    const env = suiteEnvironment({ CONFORMANCE_ENV_FILE: file, CONFORMANCE_SELFTEST_B: 'from environment', CONFORMANCE_SELFTEST_C: '' });
+    expect([env.CONFORMANCE_SELFTEST_A, env.CONFORMANCE_SELFTEST_B, env.CONFORMANCE_SELFTEST_C]).toEqual([
+      'from file',
+      'from environment',
+      '',
+    ]);
+    expect(process.env.CONFORMANCE_SELFTEST_A).toBeUndefined();
+  });
+
+  test('the file configures the run as the environment would', () => {
+    const file = write(
+      'live.env',
+      Object.entries(LIVE)
+        .map(([name, value]) => `${name}=${value}`)
+        .join('\n'),
+    );
+    expect(readConfig(suiteEnvironment({ CONFORMANCE_ENV_FILE: file })).baseUrl).toBe(LIVE.API_BASE_URL);
+    expect(
+      readConfig(suiteEnvironment({ CONFORMANCE_ENV_FILE: file, API_BASE_URL: '', API_ACCESS_TOKEN: '', STORAGE_CONNECTION_ID: '' }))
+        .embeddedMock,
+    ).toBe(true);
   });
 });
 

@@ -92,7 +92,7 @@ test('a sharded run merged with merge-reports gets one list of findings and one 
   const merged = path.join(root, 'merged');
   execFileSync(
     process.execPath,
-    [require.resolve('@playwright/test/cli'), 'merge-reports', '--reporter', './support/report/contract-reporter.ts', blobs],
+    [require.resolve('@playwright/test/cli'), 'merge-reports', '--reporter', './support/run/contract-reporter.ts', blobs],
     { cwd: PROJECT_ROOT, env: { ...process.env, CONFORMANCE_REPORTS_DIR: merged }, stdio: 'pipe' },
   );
   const findings = JSON.parse(fs.readFileSync(path.join(merged, 'findings.json'), 'utf8')) as Finding[];

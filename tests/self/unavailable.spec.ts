@@ -38,7 +38,13 @@ async function scriptedServer(script: Answer[], throttle?: ThrottlePolicy) {
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new StorageConnectionsClient({ baseUrl, token: () => Promise.resolve(TOKEN), throttle });
+  const client = new StorageConnectionsClient({
+    baseUrl,
+    token: () => Promise.resolve(TOKEN),
+    throttle,
+    deadlineMs: 10_000,
+    maxResponseBytes: 1 << 20,
+  });
   return { received, client, close: () => server.close() };
 }
 
