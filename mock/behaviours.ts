@@ -13,6 +13,8 @@ import { GENERATED_FAULTS } from './faults-generated';
 import { ID_FAULTS } from './faults-ids';
 import { TRANSIENT_FAULTS } from './faults-transient';
 import type { Behaviour } from './server';
+import type { ClauseId } from '../support/contract/clauses';
+import type { Tag } from '../support/contract/tags';
 import { VARIANTS } from './variants';
 
 export interface NamedBehaviour {
@@ -22,8 +24,10 @@ export interface NamedBehaviour {
   behaviour: Behaviour;
   /** For a fault: the documented response path it breaks. */
   path?: 200 | 401 | 404 | 422 | 429;
-  /** For a fault: the tags of the checks that should catch it. */
-  caughtBy?: string[];
+  /** For a fault: the clause of the document it breaks (support/contract/clauses.ts). */
+  breaks?: ClauseId;
+  /** For a fault: the tags of the checks that should catch it (support/contract/tags.ts). */
+  caughtBy?: Tag[];
 }
 
 function named(kind: NamedBehaviour['kind'], entries: Record<string, Omit<NamedBehaviour, 'kind'>>): [string, NamedBehaviour][] {

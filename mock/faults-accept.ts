@@ -4,13 +4,15 @@
 // must catch each of them.
 import { connectionResponse, isPut, serverError, withHeaders, type Behaviour } from './behaviour-kit';
 import type { Fault } from './faults';
+import type { ClauseId } from '../support/contract/clauses';
 import { RECOMMENDED_ACCEPT } from '../support/contract/operation';
 
 /** The request's Accept is not the vendor type (the default mock's clients always send it). */
 const otherAccept = (accept: string | undefined) => (accept ?? '').trim().toLowerCase() !== RECOMMENDED_ACCEPT;
 
-const onOtherAccept = (description: string, behaviour: Behaviour): Fault => ({
+const onOtherAccept = (breaks: ClauseId, description: string, behaviour: Behaviour): Fault => ({
   path: 200,
+  breaks,
   caughtBy: ['@accept'],
   description,
   behaviour: (request, next, context) =>
@@ -21,10 +23,12 @@ const onOtherAccept = (description: string, behaviour: Behaviour): Fault => ({
 
 export const ACCEPT_FAULTS: Record<string, Fault> = {
   'accept-other-500': onOtherAccept(
+    'responses.documented',
     'an update whose Accept is not the vendor type (*/*, application/json) fails with 500: the platform CLI cannot update a connection',
     () => serverError(),
   ),
   'accept-other-update-ignored': onOtherAccept(
+    'update.properties',
     'an update whose Accept is not the vendor type is answered 200 with the connection as it was, the update not applied',
     (request, next, context) => {
       const stored = context.store.get(request.connectionId!);
@@ -32,6 +36,7 @@ export const ACCEPT_FAULTS: Record<string, Fault> = {
     },
   ),
   'accept-other-html': onOtherAccept(
+    'responses.json',
     'an update whose Accept is not the vendor type is applied but answered with an HTML page (text/html): the document gives JSON bodies',
     (request, next) => {
       const response = next();
@@ -41,6 +46,7 @@ export const ACCEPT_FAULTS: Record<string, Fault> = {
     },
   ),
   'accept-406-applied': onOtherAccept(
+    'update.operation',
     'an update whose Accept is not the vendor type is applied, then answered 406: a refusal that hides a write',
     (request, next) => {
       next();

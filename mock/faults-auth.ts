@@ -18,6 +18,7 @@ const lenient =
 export const AUTH_FAULTS: Record<string, Fault> = {
   'token-alg-none-accepted': {
     path: 401,
+    breaks: '401.causes',
     caughtBy: ['@alg-none'],
     description:
       'an unsigned token (alg: none) is accepted when its claims hold: anyone who has seen a token, or can guess its claims, can write its own',
@@ -25,18 +26,21 @@ export const AUTH_FAULTS: Record<string, Fault> = {
   },
   'token-signature-unchecked': {
     path: 401,
+    breaks: '401.causes',
     caughtBy: ['@altered-signature'],
     description: "the token's signature is never verified, only its claims: a token with any signature, or an edited claim, is accepted",
     behaviour: lenient({ signature: true }),
   },
   'token-expiry-ignored': {
     path: 401,
+    breaks: '401.causes',
     caughtBy: ['@expired-token'],
     description: 'an expired token is accepted: a token that leaked once works for ever',
     behaviour: lenient({ expiry: true }),
   },
   'token-issuer-ignored': {
     path: 401,
+    breaks: '401.causes',
     caughtBy: ['@wrong-issuer'],
     description:
       'the issuer is not checked, only that the key signed the token: a token the same signing service issued for another issuer (tenant, environment) is accepted',
@@ -44,6 +48,7 @@ export const AUTH_FAULTS: Record<string, Fault> = {
   },
   'token-scope-ignored': {
     path: 401,
+    breaks: '401.causes',
     caughtBy: ['@missing-scope'],
     description: 'the scope is not checked: a token issued for another API (without itwin-platform) is accepted here',
     behaviour: lenient({ scope: true }),

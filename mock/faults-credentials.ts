@@ -5,6 +5,8 @@
 // header (tests/conformance/credentials-outside-header.spec.ts) must catch each of them.
 import { isPut, withAuthorization, type Behaviour } from './behaviour-kit';
 import type { Fault } from './faults';
+import type { ClauseId } from '../support/contract/clauses';
+import type { Tag } from '../support/contract/tags';
 import { errorResponse, type MockRequest } from './operation';
 
 /** The request's query parameters. */
@@ -39,8 +41,9 @@ function fromElsewhere(find: (request: MockRequest) => string | undefined, serve
 
 const bearer = (token: string | undefined) => (token ? `Bearer ${token}` : undefined);
 
-const fault = (caughtBy: string, description: string, behaviour: Behaviour): Fault => ({
+const fault = (caughtBy: Tag, breaks: ClauseId, description: string, behaviour: Behaviour): Fault => ({
   path: 401,
+  breaks,
   caughtBy: [caughtBy],
   description,
   behaviour,
@@ -49,11 +52,13 @@ const fault = (caughtBy: string, description: string, behaviour: Behaviour): Fau
 export const CREDENTIAL_FAULTS: Record<string, Fault> = {
   'token-in-query-accepted': fault(
     '@token-in-query',
+    '401.causes',
     'without an Authorization header, an access_token query parameter is taken as the bearer token: tokens end up in URLs, logs and histories',
     fromElsewhere(request => bearer(queryOf(request).get('access_token') ?? undefined)),
   ),
   'token-in-any-query-parameter': fault(
     '@token-in-query',
+    '401.causes',
     'without an Authorization header, any query parameter holding a valid token authenticates the request (a framework that scans the query)',
     async (request, next, context) => {
       const values = [...queryOf(request).values()];
@@ -64,6 +69,7 @@ export const CREDENTIAL_FAULTS: Record<string, Fault> = {
   ),
   'token-in-query-write-before-reject': fault(
     '@token-in-query',
+    '401.causes',
     'a PUT with an access_token query parameter and no Authorization header is applied, then answered 401 HeaderNotFound: the refusal hides the write',
     fromElsewhere(
       request => bearer(queryOf(request).get('access_token') ?? undefined),
@@ -75,16 +81,19 @@ export const CREDENTIAL_FAULTS: Record<string, Fault> = {
   ),
   'token-in-cookie-accepted': fault(
     '@token-in-cookie',
+    '401.causes',
     'without an Authorization header, an access_token cookie is taken as the bearer token: a browser sends it on its own, cross-site requests included',
     fromElsewhere(request => bearer(cookiesOf(request).get('access_token'))),
   ),
   'authorization-cookie-accepted': fault(
     '@token-in-cookie',
+    '401.causes',
     'without an Authorization header, a cookie named Authorization ("Bearer <token>") is taken as the header (as some single-page-app back ends do)',
     fromElsewhere(request => cookiesOf(request).get('Authorization')),
   ),
   'token-in-cookie-judged': fault(
     '@token-in-cookie',
+    '401.header-not-found',
     'without an Authorization header, a token in a cookie is validated and the request refused with 401 InvalidAuthorizationToken, not the documented HeaderNotFound',
     (request, next) =>
       request.headers['authorization'] === undefined && cookiesOf(request).size > 0

@@ -72,6 +72,7 @@ const crashesOn =
 export const GENERATED_FAULTS: Record<string, Fault> = {
   '5xx-name-private-use': {
     path: 200,
+    breaks: 'responses.documented',
     caughtBy: ['@generated-update', '@generated-invalid'],
     description:
       'a displayName with a private-use character (U+E000-U+F8FF, planes 15 and 16: icon-font glyphs, vendor symbols) makes the server fail with 500: a valid update no fixed check sends',
@@ -79,12 +80,14 @@ export const GENERATED_FAULTS: Record<string, Fault> = {
   },
   '5xx-long-name-beyond-bmp': {
     path: 200,
+    breaks: 'responses.documented',
     caughtBy: ['@generated-update', '@generated-invalid'],
     description: `a displayName longer than ${LONG_NAME_UNITS} UTF-16 units holding a character beyond the BMP (emoji, historic scripts) makes the server fail with 500 (a UTF-8 buffer sized per character): the fixed checks send long names in ASCII and astral characters in short ones`,
     behaviour: crashesOn(TRIGGERS['5xx-long-name-beyond-bmp']),
   },
   '5xx-nested-value': {
     path: 422,
+    breaks: 'responses.documented',
     caughtBy: ['@generated-invalid'],
     description:
       'a property whose value is an array or object holding another array or object ({"displayName": [[]]}, {"x": {"y": {}}}) makes the server fail with 500 instead of 422: the fixed checks nest one level only',
@@ -92,6 +95,7 @@ export const GENERATED_FAULTS: Record<string, Fault> = {
   },
   '422-partial-write-with-unknown-property': {
     path: 422,
+    breaks: '422.invalid',
     caughtBy: ['@generated-invalid'],
     description:
       'a refused update that also carries a property the server does not know applies its valid displayName or authenticationType before refusing: the 422 hides a partial write (the fixed partial-write check sends no unknown property)',
@@ -110,6 +114,7 @@ export const GENERATED_FAULTS: Record<string, Fault> = {
   },
   '5xx-unterminated-string': {
     path: 422,
+    breaks: 'responses.documented',
     caughtBy: ['@generated-invalid'],
     description:
       'a body cut off inside a string literal ({"displayName": "abc) makes the server fail with 500 instead of 422 InvalidRequestBody: the parser\'s end-of-input error inside a string escapes the handler; the fixed malformed bodies all end outside a string',

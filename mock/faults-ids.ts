@@ -20,6 +20,7 @@ const differences = (a: string, b: string) => [...a].filter((char, i) => char !=
 
 const nearMiss = (description: string, matches: (requested: string, stored: string) => boolean): Fault => ({
   path: 404,
+  breaks: '404.not-found',
   caughtBy: ['@near-miss-id'],
   description,
   behaviour: lookupBy(matches),

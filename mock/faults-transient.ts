@@ -24,6 +24,7 @@ function onRename(answer: () => MockResponse, firstTimeOnly: boolean): Behaviour
 
 const transient = (description: string, answer: () => MockResponse, firstTimeOnly = true): Fault => ({
   path: 200,
+  breaks: 'responses.documented',
   caughtBy: ['@200'],
   description,
   behaviour: onRename(answer, firstTimeOnly),

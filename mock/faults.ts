@@ -21,12 +21,19 @@ import {
 } from './behaviour-kit';
 import { documentedError, errorResponse, parseUpdate, type MockResponse } from './operation';
 import type { StoredConnection } from './store';
+import type { ClauseId } from '../support/contract/clauses';
+import type { Tag } from '../support/contract/tags';
 
 export interface Fault {
   /** The response path it breaks. */
   path: 200 | 401 | 404 | 422 | 429;
-  /** The tags (support/contract/tags.ts) of the checks that should catch it: one of them must fail. */
-  caughtBy: string[];
+  /**
+   * The clause of the document it breaks (support/contract/clauses.ts): a check that catches it fails
+   * with a finding of this clause, or on an assertion of a check that declares it (the kill matrix's judge).
+   */
+  breaks: ClauseId;
+  /** The tags of the checks that should catch it: one of them must fail, on the clause it breaks. */
+  caughtBy: Tag[];
   description: string;
   behaviour: Behaviour;
 }
@@ -44,6 +51,7 @@ export const FAULTS: Record<string, Fault> = {
   // ---- 200: status, headers, body shape and formats, echoed values, state ----
   'ok-status-201': {
     path: 200,
+    breaks: 'responses.documented',
     caughtBy: ['@200'],
     description:
       'a successful update answers 201 Created instead of 200: clients that check for the documented 200 treat every update as failed',
@@ -51,24 +59,28 @@ export const FAULTS: Record<string, Fault> = {
   },
   'ok-content-type-text': {
     path: 200,
+    breaks: 'responses.json',
     caughtBy: ['@200'],
     description: 'the 200 JSON body is labelled text/plain: clients that honour content-type cannot parse the connection',
     behaviour: onPut200(response => withHeaders(response, { 'content-type': 'text/plain; charset=utf-8' })),
   },
   'ok-unwrapped': {
     path: 200,
+    breaks: '200.properties-present',
     caughtBy: ['@200'],
     description: 'the 200 body is the connection itself, not { connection: ... }: every client reading response.connection gets nothing',
     behaviour: onPut200(response => ({ ...response, body: (response.body as { connection: unknown }).connection })),
   },
   'ok-imodelid-not-uuid': {
     path: 200,
+    breaks: '200.updated',
     caughtBy: ['@200'],
     description: 'iModelId is echoed as 32 hex digits without hyphens: not the UUID format the model promises, so lookups by id fail',
     behaviour: onPut200(response => mapConnection(response, c => ({ ...c, iModelId: String(c.iModelId).replace(/-/g, '') }))),
   },
   'ok-missing-itwinid': {
     path: 200,
+    breaks: '200.properties-present',
     caughtBy: ['@200'],
     description: 'the 200 echo leaves iTwinId out: a documented property of every connection, which clients read to find the iTwin',
     behaviour: onPut200(response =>
@@ -77,6 +89,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'ok-missing-itwin-link': {
     path: 200,
+    breaks: '200.links',
     caughtBy: ['@200'],
     description: 'the 200 echo has no _links.iTwin: the documented link to the iTwin, which only lastRun may lack',
     behaviour: onPut200(response =>
@@ -89,6 +102,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'ok-stale-echo': {
     path: 200,
+    breaks: 'update.properties',
     caughtBy: ['@200'],
     description: 'the 200 echoes the connection as it was before the update (the write itself happens): clients show stale values',
     behaviour: (request, next, context) => {
@@ -99,6 +113,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'ok-lastrun-other-connection': {
     path: 200,
+    breaks: '200.links',
     caughtBy: ['@200'],
     description: "the lastRun link points at a run of another connection: a client following it reads someone else's run",
     behaviour: onPut200(response =>
@@ -114,6 +129,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'ok-name-non-ascii-mangled': {
     path: 200,
+    breaks: 'update.properties',
     caughtBy: ['@non-ascii'],
     description: 'non-ASCII characters of displayName are stored and echoed as "?": names in most languages are silently destroyed',
     behaviour: (request, next) => {
@@ -124,6 +140,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'ok-name-truncated': {
     path: 200,
+    breaks: 'update.properties',
     caughtBy: ['@long-name'],
     description: 'a displayName over 200 characters is accepted and silently cut to 200: a 200 that claims an update it did not make',
     behaviour: (request, next) => {
@@ -134,6 +151,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'lost-update': {
     path: 200,
+    breaks: 'update.operation',
     caughtBy: ['@persists'],
     description: 'the update is echoed but never stored: the client is told it succeeded and the change is lost',
     behaviour: (request, next, context) => {
@@ -145,6 +163,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'clobber-omitted-authtype': {
     path: 200,
+    breaks: 'update.properties',
     caughtBy: ['@partial-update'],
     description:
       "an update without authenticationType resets it to the default 'User' (replace, not update): an omitted field must keep its value",
@@ -156,6 +175,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'read-only-identity-writable': {
     path: 200,
+    breaks: '200.updated',
     caughtBy: ['@read-only'],
     description: 'iModelId and iTwinId in the body overwrite the stored ones: the update moves the connection to another iModel',
     behaviour: (request, next, context) => {
@@ -176,6 +196,7 @@ export const FAULTS: Record<string, Fault> = {
   // ---- 401: authentication holes, status, code, order of checks ----
   'auth-none-accepted': {
     path: 401,
+    breaks: '401.causes',
     caughtBy: ['@no-credentials', '@unauthorised-unchanged'],
     description: 'a request without Authorization is served as if authenticated: anyone can rename any connection',
     behaviour: (request, next, context) =>
@@ -183,6 +204,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'auth-any-bearer': {
     path: 401,
+    breaks: '401.causes',
     caughtBy: ['@invalid-token', '@unauthorised-unchanged'],
     description: 'any non-empty Bearer token is accepted without validation: a forged or expired token works',
     behaviour: (request, next, context) =>
@@ -190,6 +212,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'auth-basic-accepted': {
     path: 401,
+    breaks: '401.causes',
     caughtBy: ['@basic-scheme', '@unauthorised-unchanged'],
     description: 'any Basic credentials are accepted: the API takes a scheme it does not document, with no token at all',
     behaviour: (request, next, context) =>
@@ -197,6 +220,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'auth-write-before-reject': {
     path: 401,
+    breaks: '401.causes',
     caughtBy: ['@unauthorised-unchanged'],
     description: 'a PUT with bad credentials is applied, then answered 401: the refusal hides an unauthorised write',
     behaviour: (request, next, context) => {
@@ -207,12 +231,14 @@ export const FAULTS: Record<string, Fault> = {
   },
   '401-as-403': {
     path: 401,
+    breaks: 'responses.documented',
     caughtBy: ['@401'],
     description: 'bad credentials get 403 Forbidden instead of 401: clients do not know to fetch a new token',
     behaviour: onStatus([401], response => ({ ...response, status: 403 })),
   },
   '401-wrong-code': {
     path: 401,
+    breaks: '401.header-not-found',
     caughtBy: ['@header-not-found'],
     description: 'a missing Authorization header gets code "Unauthorized" instead of the documented HeaderNotFound',
     behaviour: onStatus([401], response =>
@@ -221,6 +247,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   '401-after-lookup': {
     path: 401,
+    breaks: '401.causes',
     caughtBy: ['@auth-before-lookup'],
     description: 'an unknown id answers 404 before credentials are checked: an oracle of which connections exist, for anyone',
     behaviour: (request, next, context) => {
@@ -235,6 +262,7 @@ export const FAULTS: Record<string, Fault> = {
   // ---- 404: status, code, body shape, upserts ----
   '404-wrong-code': {
     path: 404,
+    breaks: '404.not-found',
     caughtBy: ['@unknown-id'],
     description: 'an unknown connection gets code "NotFound" instead of StorageConnectionNotFound: clients matching the code miss it',
     behaviour: onStatus([404], response =>
@@ -243,6 +271,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   '404-upsert-creates': {
     path: 404,
+    breaks: '404.not-found',
     caughtBy: ['@unknown-id'],
     description: 'a PUT to an unknown id answers 404 but creates the connection anyway: PUT must never create connections',
     behaviour: (request, next, context) => {
@@ -264,6 +293,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   '404-as-422': {
     path: 404,
+    breaks: '404.not-found',
     caughtBy: ['@unknown-id'],
     description: 'an unknown id of the valid shape gets 422 InvalidValue connectionId: clients cannot tell "gone" from "malformed"',
     behaviour: onStatus([404], response =>
@@ -278,6 +308,7 @@ export const FAULTS: Record<string, Fault> = {
   // ---- 422: status, details, partial writes, coercion, server errors on bad bodies ----
   '422-as-400': {
     path: 422,
+    breaks: 'responses.documented',
     caughtBy: ['@malformed-json', '@not-an-object', '@empty-body'],
     description: 'a body that is not JSON gets 400 Bad Request (a framework answering before the handler) instead of the documented 422',
     behaviour: onStatus([422], (response, request) =>
@@ -286,6 +317,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   '422-details-wrong-target': {
     path: 422,
+    breaks: 'error.target',
     caughtBy: ['@names-body-property', '@invalid-connection-id'],
     description: 'every 422 detail names target "sourceFiles" (copied from the example): the client cannot tell which field was wrong',
     behaviour: onStatus([422], response => {
@@ -295,6 +327,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   '422-detail-names-other-property': {
     path: 422,
+    breaks: 'error.target',
     caughtBy: ['@names-body-property'],
     description: 'a 422 detail about displayName names authenticationType and the other way round: a client highlights the wrong field',
     behaviour: onStatus([422], response => {
@@ -308,6 +341,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   '422-partial-write': {
     path: 422,
+    breaks: '422.invalid',
     caughtBy: ['@refused-unchanged'],
     description: 'a refused update still applies its valid fields: the 422 says nothing changed when something did',
     behaviour: (request, next, context) => {
@@ -328,6 +362,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   '422-malformed-500': {
     path: 422,
+    breaks: 'responses.documented',
     caughtBy: ['@malformed-json'],
     description: 'malformed JSON makes the server fail with 500 instead of answering 422 InvalidRequestBody',
     behaviour: onStatus([422], (response, request) => {
@@ -341,18 +376,21 @@ export const FAULTS: Record<string, Fault> = {
   // ---- 429: throttling that breaks its contract ----
   '429-no-retry-after': {
     path: 429,
+    breaks: 'retry-after.seconds',
     caughtBy: ['@throttling'],
     description: 'a 429 without retry-after: clients cannot know how long to wait and hammer the API or give up',
     behaviour: onStatus([429], response => withoutHeader(response, 'retry-after')),
   },
   '429-retry-after-fraction': {
     path: 429,
+    breaks: 'retry-after.seconds',
     caughtBy: ['@throttling'],
     description: 'retry-after is "0.5", not the documented whole number of seconds: integer parsers reject it',
     behaviour: onStatus([429], response => withHeaders(response, { 'retry-after': '0.5' })),
   },
   '429-retry-after-lies': {
     path: 429,
+    breaks: 'retry-after.seconds',
     caughtBy: ['@throttling'],
     description: 'retry-after says 1 s but the client stays throttled for 3 s: a client that waits as told is throttled again',
     behaviour: (() => {
@@ -380,6 +418,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   '429-retry-after-lies-extending': {
     path: 429,
+    breaks: '429.throttled',
     caughtBy: ['@throttling'],
     description:
       'retry-after says 1 s, and every request while throttled pushes the end of the block 3 s further: a client that waits as told is never let back in',
@@ -398,6 +437,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   '429-as-503': {
     path: 429,
+    breaks: 'responses.documented',
     caughtBy: ['@throttling'],
     description: 'throttling answers 503 Service Unavailable instead of 429: clients take it for an outage, not a rate limit',
     behaviour: onStatus([429], response => ({ ...response, status: 503 })),
@@ -406,6 +446,7 @@ export const FAULTS: Record<string, Fault> = {
   // ---- server errors on odd but legitimate input (they surface on the 200 path) ----
   '5xx-non-ascii': {
     path: 200,
+    breaks: 'responses.documented',
     caughtBy: ['@non-ascii'],
     description: 'a displayName with any non-ASCII character makes the server fail with 500: most of the world cannot name a connection',
     behaviour: (request, next) => {
@@ -415,6 +456,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   '5xx-long-name': {
     path: 200,
+    breaks: 'responses.documented',
     caughtBy: ['@long-name'],
     description: 'a displayName over 1000 characters makes the server fail with 500 instead of refusing it with 422',
     behaviour: (request, next) => {
@@ -424,6 +466,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   '5xx-null': {
     path: 200,
+    breaks: 'responses.documented',
     caughtBy: ['@null-value'],
     description: 'a null displayName or authenticationType makes the server fail with 500 (a null dereference) instead of 422',
     behaviour: (request, next) => {
@@ -435,6 +478,7 @@ export const FAULTS: Record<string, Fault> = {
   // ---- accepted updates stored otherwise than echoed, or changing what they do not name ----
   'empty-update-wipes-name': {
     path: 200,
+    breaks: 'update.properties',
     caughtBy: ['@unsent-unchanged'],
     description: 'an empty update {} is accepted and clears displayName: an update that names nothing must change nothing',
     behaviour: (request, next, context) => {
@@ -448,6 +492,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'unknown-property-resets-authtype': {
     path: 200,
+    breaks: 'update.properties',
     caughtBy: ['@unsent-unchanged'],
     description:
       'a body with a property the server does not know resets authenticationType to the other value: an update changes only what it names',
@@ -459,6 +504,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'stored-markup-escaped': {
     path: 200,
+    breaks: 'update.operation',
     caughtBy: ['@stored-as-echoed'],
     description: 'a displayName with markup is echoed as sent but stored HTML-escaped: the 200 claims a value the server does not keep',
     behaviour: storedOtherwise(name =>
@@ -467,6 +513,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'stored-long-name-cut': {
     path: 200,
+    breaks: 'update.operation',
     caughtBy: ['@stored-as-echoed'],
     description:
       'a displayName over 1000 characters is echoed whole but stored cut to 1000: the 200 claims a value the server does not keep',
@@ -474,6 +521,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'stored-spaces-trimmed': {
     path: 200,
+    breaks: 'update.operation',
     caughtBy: ['@stored-as-echoed'],
     description:
       'a displayName with leading or trailing spaces is echoed as sent but stored trimmed: the echo and the stored value disagree',
@@ -482,6 +530,7 @@ export const FAULTS: Record<string, Fault> = {
 
   'reads-lag-too-long': {
     path: 200,
+    breaks: 'update.operation',
     caughtBy: ['@persists'],
     description:
       'a read answers with the connection as it was 5 s earlier: past any reasonable replication lag (the suite waits 3 s), a write is as good as lost',
@@ -491,12 +540,14 @@ export const FAULTS: Record<string, Fault> = {
   // ---- a connection that cannot be read: reported as a failed check, with every report ----
   'unreadable-500': {
     path: 200,
+    breaks: 'responses.documented',
     caughtBy: ['@reads-back'],
     description: 'every read of the connection (GET, or an empty PUT) fails with 500: the run must still report it, as a failed check',
     behaviour: (request, next) => (request.method === 'GET' || request.body.trim() === '{}' ? serverError() : next()),
   },
   'unreadable-wrong-shape': {
     path: 200,
+    breaks: '200.properties-present',
     caughtBy: ['@reads-back'],
     description:
       'every read of the connection answers 200 with the connection unwrapped and without a displayName: no state to restore from',
@@ -512,6 +563,7 @@ export const FAULTS: Record<string, Fault> = {
   // ---- the documented error codes, wherever their case occurs ----
   '422-null-wrong-code': {
     path: 422,
+    breaks: '422.invalid',
     caughtBy: ['@null-value'],
     description:
       'a body with a null value is refused with 422 but code "SomethingElse": the document gives InvalidStorageConnectionRequest',
@@ -523,6 +575,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   '404-malformed-wrong-code': {
     path: 404,
+    breaks: '404.not-found',
     caughtBy: ['@malformed-json'],
     description: 'an unknown id with a malformed body gets 404 with code "Whatever": the document gives StorageConnectionNotFound',
     behaviour: onStatus([404], (response, request) =>

@@ -3,23 +3,38 @@
 // and writes reports/kill-matrix.md, whatever the outcome.
 import { test, expect } from './fixtures';
 import { BEHAVIOURS } from '../../mock/behaviours';
-import { TOPICS, RESPONSE_PATHS } from '../../support/contract/tags';
+import { CLAUSES, clausesOf } from '../../support/contract/clauses';
+import type { Tag } from '../../support/contract/tags';
+import { listChecks } from './helpers/list-checks';
 import { defaultConcurrency, runMatrix, toMarkdown, writeMatrix } from './kill-matrix';
 
-test('every fault names the tags of the checks that should catch it, each a tag the checks use', () => {
+test('every fault names the tags of checks that exist and the clause it breaks, which one of those checks enforces', () => {
   const faults = Object.keys(BEHAVIOURS).filter(name => BEHAVIOURS[name]!.kind === 'fault');
-  const known = new Set<string>([...TOPICS, ...Object.keys(RESPONSE_PATHS)]);
+  const checks = listChecks();
   for (const name of faults) {
-    const caughtBy = BEHAVIOURS[name]!.caughtBy ?? [];
+    const { caughtBy = [], breaks } = BEHAVIOURS[name]!;
     expect(caughtBy.length, `fault ${name} names the checks that should catch it`).toBeGreaterThan(0);
     expect(
-      caughtBy.filter(tag => !known.has(tag)),
-      `fault ${name}: tags no check can declare`,
+      caughtBy.filter(tag => !checks.some(check => check.tags.includes(tag))),
+      `fault ${name}: tags no check declares`,
     ).toEqual([]);
+    expect(breaks && breaks in CLAUSES, `fault ${name} names the clause it breaks`).toBe(true);
+    // The judge counts an expect without a finding only in a check that declares the clause: one of the
+    // fault's own checks must, or the fault could be caught only by a finding.
+    const catching = checks.filter(check => check.tags.some(tag => caughtBy.includes(tag as Tag)));
+    expect(
+      catching.filter(check => clausesOf(check.tags).includes(breaks!)).map(check => check.title),
+      `fault ${name}: a check tagged ${caughtBy.join(' or ')} enforces ${breaks} (clausesOf its tags)`,
+    ).not.toEqual([]);
   }
   expect(faults.length, 'at least 25 faults').toBeGreaterThanOrEqual(25);
   expect(Object.keys(BEHAVIOURS).length - faults.length, 'at least 8 variants').toBeGreaterThanOrEqual(8);
   expect(new Set(faults.map(name => BEHAVIOURS[name]!.path)), 'faults on every response path').toEqual(new Set([200, 401, 404, 422, 429]));
+  // Each clause a check enforces and a fault can break is broken by several faults or by none; at least
+  // the clauses of every response path are.
+  const broken = new Set(faults.map(name => BEHAVIOURS[name]!.breaks));
+  for (const clause of ['200.updated', '401.causes', '404.not-found', '422.invalid', '429.throttled'] as const)
+    expect(broken.has(clause), `a fault breaks ${clause}`).toBe(true);
 });
 
 test('kill matrix: the suite detects every fault and passes every variant', async () => {

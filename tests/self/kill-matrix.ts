@@ -1,32 +1,53 @@
 // The kill matrix: the conformance suite run against the mock in every fault and every variant of
-// mock/behaviours.ts. A fault counts as detected only when a check carrying one of the tags the fault
-// names (its caughtBy) failed on an assertion of its own (an expect in tests/conformance/, not a
-// timeout, an interruption, a crash or a teardown error), not merely when something went red. A
-// variant passes only when every check ran and passed. The matrix is a Markdown table anyone can
-// re-run: reports/kill-matrix.md, naming the assertion that caught each fault.
+// mock/behaviours.ts. Each fault declares the clause it breaks (breaks) and the tags of the checks that
+// should catch it (caughtBy). It counts as detected only when a check carrying one of those tags failed
+// on that clause: with a finding of it (the `finding` annotation), or, failing without a finding on an
+// expect of its own spec file, when the check declares the clause (clausesOf its tags). Not when
+// something merely went red: a timeout, an interruption, a crash, a teardown error or a finding of
+// another clause is not the fault's. A variant passes only when every check ran and passed. The
+// matrix is a Markdown table anyone can re-run: reports/kill-matrix.md, naming what caught each fault.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BEHAVIOURS, type NamedBehaviour } from '../../mock/behaviours';
 import { runConformance, type ConformanceRun, type TestVerdict } from './helpers/child-run';
 import { PROJECT_ROOT } from '../../support/report/paths';
-import { FINDING } from '../../support/report/findings';
+import { clausesOf, type ClauseId } from '../../support/contract/clauses';
+import { FINDING, findingText, parseFinding, type FindingFact } from '../../support/report/findings';
 
 /**
  * A fault run stops at its first failed check (each failure would restart Playwright's worker, which
  * makes a run against a broken server several times slower than a passing one). That is conservative:
- * if the first check to fail is not a related one, the fault counts as not detected.
+ * if the first check to fail is not a related one, or fails on another clause, the fault is not detected.
  */
 export const MAX_FAILURES = 1;
+
+/**
+ * What a run showed. A fault is 'detected' when a check carrying one of its caughtBy tags failed on the
+ * clause it breaks; 'detected on another clause' when such a check failed with a finding of another
+ * clause (or on an assertion of a check that does not declare it): a fault caught for the wrong reason,
+ * or a fault whose `breaks` is wrong.
+ */
+export type Observed =
+  | 'detected'
+  | 'detected on another clause'
+  | 'failed, no related assertion'
+  | 'not detected'
+  | 'passes'
+  | 'false alarm'
+  | 'skipped checks'
+  | 'no result';
 
 export interface MatrixRow {
   name: string;
   kind: NamedBehaviour['kind'];
   path?: number;
   description: string;
+  /** For a fault: the clause it breaks. */
+  breaks?: ClauseId;
   expected: 'detected' | 'passes';
-  observed: 'detected' | 'failed, no related assertion' | 'not detected' | 'passes' | 'false alarm' | 'skipped checks' | 'no result';
-  /** For a detected fault: the assertion that caught it. */
+  observed: Observed;
+  /** For a fault a related check failed on: the finding or assertion it failed with. */
   assertion?: string;
   ok: boolean;
   failing: string[];
@@ -38,28 +59,59 @@ export interface MatrixRow {
 
 const failed = (run: ConformanceRun) => run.tests.filter(t => t.status !== 'passed' && t.status !== 'skipped');
 
-/**
- * The assertion a check failed on, if its failure is one: an expect() raised in the check's own file
- * (tests/conformance/), with its message and line. Timeouts, interruptions, crashes and errors of the
- * fixtures' teardown (restoring the connection) are not assertions of the check.
- */
-export function failedAssertion(test: TestVerdict): string | undefined {
-  if (test.status !== 'failed') return undefined;
-  for (const error of test.errors) {
-    if (!error.file || !/[\\/]tests[\\/]conformance[\\/]/.test(error.file)) continue;
-    const matcher = /expect\(received\)\.(?:not\.)?(\w+)\(/.exec(error.message)?.[1];
-    if (!matcher) continue;
-    const first = error.message.split('\n')[0]!.replace(/^Error: /, '');
-    return `${first.startsWith('expect(') ? '' : `"${first}": `}${matcher} at ${path.basename(error.file)}:${error.line}`;
-  }
-  return undefined;
+/** The findings a failed check failed with: its `finding` annotations (support/report/findings.ts). */
+export function findingsFailedWith(test: TestVerdict): FindingFact[] {
+  if (test.status !== 'failed') return [];
+  return test.annotations.flatMap(({ type, description }) => (type === FINDING && description && parseFinding(description)) || []);
 }
 
-/** The finding a failed check failed with (support/checks/findings.ts), if it failed with one. */
-export function failedFinding(test: TestVerdict): string | undefined {
+/** Errors of JavaScript itself, named first in their message: a check that threw one crashed, it did not assert. */
+const CRASHES = ['TypeError', 'ReferenceError', 'RangeError', 'SyntaxError'];
+
+/**
+ * The error a failed check raised in its own spec file (one of its expects), if it failed on one: not a
+ * timeout or an interruption (another status), not an error of the fixtures' teardown (raised in
+ * support/), not a crash. The spec file is the first part of the check's title.
+ */
+export function ownError(test: TestVerdict): TestVerdict['errors'][number] | undefined {
   if (test.status !== 'failed') return undefined;
-  const finding = test.annotations.find(annotation => annotation.type === FINDING)?.description;
-  return finding && `finding "${finding}" in ${shortTitle(test.title)}`;
+  const specFile = `/${test.title.split(' › ')[0]}`;
+  return test.errors.find(
+    error =>
+      error.file !== undefined &&
+      error.file.replace(/\\/g, '/').endsWith(specFile) &&
+      !CRASHES.some(name => error.message.startsWith(`${name}:`)),
+  );
+}
+
+export interface Caught {
+  on: 'the clause it breaks' | 'another clause';
+  /** The finding, or the assertion and the clauses its check declares. */
+  assertion: string;
+}
+
+/**
+ * What a failed check caught of a fault that breaks `breaks`. A check that failed with findings caught
+ * it if one of them is of that clause; one that failed on an assertion of its own without a finding, if
+ * it declares that clause (clausesOf its tags). Anything else it failed on is not the fault's.
+ */
+export function caughtOn(test: TestVerdict, breaks: ClauseId | undefined): Caught | undefined {
+  const where = shortTitle(test.title);
+  const findings = findingsFailedWith(test);
+  if (findings.length) {
+    const own = findings.find(finding => finding.clause === breaks);
+    return own
+      ? { on: 'the clause it breaks', assertion: `finding "${findingText(own)}" in ${where}` }
+      : { on: 'another clause', assertion: `finding "${findings.map(findingText).join('", "')}" in ${where}, not ${breaks}` };
+  }
+  const error = ownError(test);
+  if (!error) return undefined;
+  const first = error.message.split('\n')[0]!.replace(/^Error: /, '');
+  const at = `"${first}" at ${path.basename(error.file!)}:${error.line}`;
+  const declared = clausesOf(test.tags);
+  return breaks !== undefined && declared.includes(breaks)
+    ? { on: 'the clause it breaks', assertion: `${at}, in a check of ${breaks}` }
+    : { on: 'another clause', assertion: `${at}, in a check of ${declared.join(', ')}, not ${breaks}` };
 }
 
 /** The checks a fault is run against: those carrying a tag it names (the per-test coverage of mutation testers). */
@@ -77,6 +129,7 @@ export function judge(name: string, behaviour: NamedBehaviour, run: ConformanceR
     name,
     kind: behaviour.kind,
     path: behaviour.path,
+    breaks: behaviour.breaks,
     description: behaviour.description,
     failing,
     skipped,
@@ -97,11 +150,18 @@ export function judge(name: string, behaviour: NamedBehaviour, run: ConformanceR
     const observed = run.exitCode !== 0 || failing.length ? 'false alarm' : skipped.length ? 'skipped checks' : 'passes';
     return { ...base, expected: 'passes', observed, ok: observed === 'passes' };
   }
-  const caughtBy = behaviour.caughtBy ?? [];
+  const caughtBy: readonly string[] = behaviour.caughtBy ?? [];
   const catching = failingTests.filter(t => t.tags.some(tag => caughtBy.includes(tag)));
-  const assertion = catching.map(t => failedFinding(t) ?? failedAssertion(t)).find(found => found !== undefined);
-  const observed = assertion ? 'detected' : failing.length ? 'failed, no related assertion' : 'not detected';
-  return { ...base, expected: 'detected', observed, ok: assertion !== undefined, assertion };
+  const caught = catching.flatMap(t => caughtOn(t, behaviour.breaks) ?? []);
+  const hit = caught.find(c => c.on === 'the clause it breaks') ?? caught[0];
+  const observed: Observed = hit
+    ? hit.on === 'the clause it breaks'
+      ? 'detected'
+      : 'detected on another clause'
+    : failing.length
+      ? 'failed, no related assertion'
+      : 'not detected';
+  return { ...base, expected: 'detected', observed, ok: observed === 'detected', assertion: hit?.assertion };
 }
 
 /** Runs every behaviour, `concurrency` conformance runs at a time. */
@@ -145,17 +205,17 @@ export function toMarkdown(rows: MatrixRow[], wallMs: number, concurrency: numbe
     '# Kill matrix',
     '',
     `The conformance suite against the embedded mock in each fault and variant of mock/behaviours.ts (re-run: \`npx playwright test -c tests/self kill-matrix\`).`,
-    `A fault is **detected** when a check carrying one of the tags it names (its caughtBy in mock/faults.ts) failed on an assertion of its own (named in brackets), not on a timeout, an interruption or a teardown error; fault runs stop after ${MAX_FAILURES} failed check(s), so the column shows the first check(s) that caught each fault.`,
+    `A fault is **detected** when a check carrying one of the tags it names (its caughtBy in mock/faults*.ts) failed on the clause it breaks (its breaks): with a finding of that clause, or on an expect of its own in a check that declares that clause (named in brackets); not on a timeout, an interruption, a crash or a teardown error. A related check failing on another clause is **detected on another clause**, and fails the row. Fault runs stop after ${MAX_FAILURES} failed check(s), so the column shows the first check(s) that caught each fault.`,
     '',
     `- Faults detected: **${faults.filter(row => row.ok).length}/${faults.length}**`,
     `- Variants passing: **${variants.filter(row => row.ok).length}/${variants.length}**`,
     `- Wall time: ${(wallMs / 1000).toFixed(1)} s, ${concurrency} runs at a time on ${os.availableParallelism()} cores`,
     '',
-    '| name | kind | path | expected | observed | failing checks (the assertion that caught a fault) | what it changes |',
-    '|---|---|---|---|---|---|---|',
+    '| name | kind | path | breaks | expected | observed | failing checks (what caught a fault) | what it changes |',
+    '|---|---|---|---|---|---|---|---|',
     ...rows.map(
       row =>
-        `| ${row.name} | ${row.kind} | ${row.path ?? ''} | ${row.expected} | ${row.ok ? '' : '**'}${row.observed}${row.ok ? '' : '**'}${row.throttleWaits ? ` (${row.throttleWaits} waits on 429)` : ''} | ${cell(row.failing.map(shortTitle).join('; ') || '-')}${row.assertion ? ` (${cell(row.assertion)})` : ''}${row.skipped.length ? ` (skipped: ${cell(row.skipped.map(shortTitle).join('; '))})` : ''} | ${cell(row.description)} |`,
+        `| ${row.name} | ${row.kind} | ${row.path ?? ''} | ${row.breaks ?? ''} | ${row.expected} | ${row.ok ? '' : '**'}${row.observed}${row.ok ? '' : '**'}${row.throttleWaits ? ` (${row.throttleWaits} waits on 429)` : ''} | ${cell(row.failing.map(shortTitle).join('; ') || '-')}${row.assertion ? ` (${cell(row.assertion)})` : ''}${row.skipped.length ? ` (skipped: ${cell(row.skipped.map(shortTitle).join('; '))})` : ''} | ${cell(row.description)} |`,
     ),
     '',
   ];
