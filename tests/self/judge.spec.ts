@@ -39,7 +39,20 @@ const teardownError = {
   line: 60,
 };
 
-const runOf = (...tests: TestVerdict[]): ConformanceRun => ({ exitCode: 1, output: '', tests, wallMs: 1 });
+function runOf(...tests: TestVerdict[]): ConformanceRun {
+  const count = (...statuses: TestVerdict['status'][]) => tests.filter(t => statuses.includes(t.status)).length;
+  const run = {
+    exitCode: 1,
+    output: '',
+    tests,
+    passed: count('passed'),
+    failed: count('failed', 'timedOut', 'interrupted'),
+    skipped: count('skipped'),
+    reportsDir: '/project/reports',
+    wallMs: 1,
+  };
+  return run;
+}
 const passed = (file: string, title: string, tags: string[]) => verdict(file, title, tags, 'passed');
 
 const decoys: [string, string, ConformanceRun, string][] = [
