@@ -13,7 +13,15 @@ export interface ListedCheck {
   tags: string[];
 }
 
+let listed: ListedCheck[] | undefined;
+
+/** Listed once per process (a listing loads every check: seconds). */
 export function listChecks(): ListedCheck[] {
+  listed ??= list();
+  return listed;
+}
+
+function list(): ListedCheck[] {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !/^(API_|STORAGE_CONNECTION_ID|CONFORMANCE_|MOCK_|IMS_)/.test(name)),
   );

@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { validateWorkflow } from '@action-validator/core';
 import { parse } from 'yaml';
-import { test, expect } from './fixtures';
-import { CREDENTIAL_VARIABLES } from '../../support/client/credential-settings';
-import { PROJECT_ROOT } from '../../support/report/paths';
+import { test, expect } from '../fixtures';
+import { CREDENTIAL_VARIABLES } from '../../../support/client/credential-settings';
+import { PROJECT_ROOT } from '../../../support/report/paths';
 
 const FILE = path.join(PROJECT_ROOT, '.github/workflows/nightly.yml');
 const TEXT = fs.readFileSync(FILE, 'utf8');

@@ -2,8 +2,8 @@
 // document leaves open is tolerated, and each kind of contract break is caught with its JSON pointer.
 import fs from 'node:fs';
 import path from 'node:path';
-import { test, expect } from './fixtures';
-import { loadSchema, MODELS, SCHEMA_DIR, violationsOf, type ModelName } from '../../support/contract/schemas';
+import { test, expect } from '../fixtures';
+import { loadSchema, MODELS, SCHEMA_DIR, violationsOf, type ModelName } from '../../../support/contract/schemas';
 
 const EXAMPLES_DIR = path.join(SCHEMA_DIR, 'examples');
 const example = (file: string) => JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));

@@ -5,10 +5,10 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { matchCategory, normalizeCategoriesConfig, type CategoriesConfig } from '@allurereport/core-api';
-import { test, expect } from './fixtures';
-import { FAILURE_KIND_LABEL, FAILURE_KINDS, failureKindOf, noteFailureKind } from '../../support/report/failure-kind';
-import { RESPONSE_PATHS } from '../../support/contract/tags';
-import { PROJECT_ROOT } from '../../support/report/paths';
+import { test, expect } from '../fixtures';
+import { FAILURE_KIND_LABEL, FAILURE_KINDS, failureKindOf, noteFailureKind } from '../../../support/report/failure-kind';
+import { RESPONSE_PATHS } from '../../../support/contract/tags';
+import { PROJECT_ROOT } from '../../../support/report/paths';
 
 async function categoryOf(labels: { name: string; value: string }[], status: 'failed' | 'broken' = 'failed'): Promise<string | undefined> {
   const config = (await import(pathToFileURL(path.join(PROJECT_ROOT, 'allurerc.mjs')).href)) as {

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { compileErrors, validate } from '@readme/openapi-parser';
-import { test, expect } from './fixtures';
-import { loadSchema, MODELS, violationsOf, type ModelName } from '../../support/contract/schemas';
+import { test, expect } from '../fixtures';
+import { loadSchema, MODELS, violationsOf, type ModelName } from '../../../support/contract/schemas';
 import {
   EXAMPLES_DIR,
   OPENAPI_FILE,
@@ -15,7 +15,7 @@ import {
   RESPONSES,
   renderOpenApi,
   rewriteRefs,
-} from '../../scripts/build-openapi';
+} from '../../../scripts/build-openapi';
 
 // The definition is JSON of arbitrary shape; the checks below walk into it.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

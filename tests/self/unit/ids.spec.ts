@@ -3,9 +3,9 @@
 // its ids' format still answers 404; an invalid id holds what no id's alphabet has. The configuration
 // takes ids of any length.
 import crypto from 'node:crypto';
-import { test, expect } from './fixtures';
-import { INVALID_CONNECTION_IDS, nearMissIds, shapeOf, unknownConnectionId } from '../../support/contract/ids';
-import { parseConnectionIds } from '../../support/run/config-parsers';
+import { test, expect } from '../fixtures';
+import { INVALID_CONNECTION_IDS, nearMissIds, shapeOf, unknownConnectionId } from '../../../support/contract/ids';
+import { parseConnectionIds } from '../../../support/run/config-parsers';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

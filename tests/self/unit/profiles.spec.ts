@@ -1,11 +1,13 @@
 // A target profile is keyed by the tags the checks declare: every entry must name a tag some check
 // carries (a renamed or dropped tag would silently turn a skip into a run), and no check may be both
 // skipped and sent with a Prefer header.
-import { test, expect } from './fixtures';
-import { PROFILES, preferFor, skipReasonFor } from '../../support/run/profiles';
-import { listChecks } from './helpers/list-checks';
+import { test, expect } from '../fixtures';
+import { PROFILES, preferFor, skipReasonFor } from '../../../support/run/profiles';
+import { listChecks } from '../helpers/list-checks';
 
 const conformanceChecks = listChecks;
+// In one worker, in order: the checks are listed once (a listing takes seconds).
+test.describe.configure({ mode: 'default' });
 
 test('every entry of every profile names a tag that some conformance check declares', () => {
   const checks = conformanceChecks();

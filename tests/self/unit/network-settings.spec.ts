@@ -3,12 +3,12 @@
 // as ***, and a wrong value stopped with one line naming the variable, never echoing it (it may hold a
 // password). The runs through a real proxy are in corporate-network.spec.ts.
 import fs from 'node:fs';
-import { test, expect } from './fixtures';
-import { createDispatcher } from '../../support/client/network';
-import { networkFailureOf } from '../../support/client/network-failure';
-import { redactText } from '../../support/report/redact';
-import { ConfigError, readConfig } from '../../support/run/config';
-import { readNetworkSettings, redactProxyUrl, routeOf } from '../../support/client/network-settings';
+import { test, expect } from '../fixtures';
+import { createDispatcher } from '../../../support/client/network';
+import { networkFailureOf } from '../../../support/client/network-failure';
+import { redactText } from '../../../support/report/redact';
+import { ConfigError, readConfig } from '../../../support/run/config';
+import { readNetworkSettings, redactProxyUrl, routeOf } from '../../../support/client/network-settings';
 
 const PROXY = 'http://proxy.example.com:3128';
 
