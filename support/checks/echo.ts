@@ -2,47 +2,84 @@
 // path, its links agree with it, and it carries the values sent. A property the echo leaves out is the
 // schema's finding (200.properties-present), not this one's: only present values are compared here.
 import { test } from '@playwright/test';
-import { identityOf, linkProblems, type Connection } from '../contract/connection';
+import { isDeepStrictEqual } from 'node:util';
+import { identityOf, isUuid, linkProblems, type Connection } from '../contract/connection';
 import type { Target } from '../run/target';
-import { asFinding } from './findings';
+import { asFinding, type FindingFact } from './findings';
 import { expect } from './matchers';
-import { differing } from './state';
 
-const present = (values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
+/**
+ * The facts an echo or a read-back can break, one per property: a check that meets two of them (a stale
+ * echo of both properties, say) meets two findings, and every other check that meets one of them the same.
+ */
+export const FACTS = {
+  identity: (name: string): FindingFact => ({ clause: '200.updated', what: `a 200 whose ${name} is not the connection's at the path` }),
+  echoed: (name: string): FindingFact => ({ clause: 'update.properties', what: `a 200 whose ${name} is not the one sent` }),
+  kept: (name: string): FindingFact => ({
+    clause: 'update.properties',
+    what: `a 200 whose ${name}, left out of the update, is not the one it had`,
+  }),
+  stored: (name: string): FindingFact => ({
+    clause: 'update.operation',
+    what: `a connection read back whose ${name} is not what the update wrote`,
+  }),
+};
 
-/** The echo is the connection at the path: the same id, iModelId and iTwinId, as far as it gives them. */
+/**
+ * Compares `actual` with `expected` property by property, each a finding of `fact(name)`; returns the
+ * names that differed (whether this check failed with them or recorded them).
+ */
+export async function expectEach(
+  fact: (name: string) => FindingFact,
+  actual: Connection,
+  expected: Connection,
+  names: readonly string[],
+  why: string,
+): Promise<string[]> {
+  const wrong: string[] = [];
+  for (const name of names) {
+    if (isDeepStrictEqual(actual[name], expected[name])) continue;
+    wrong.push(name);
+    await asFinding(fact(name), () => expect(actual[name], `${why}: ${name}`).toEqual(expected[name]));
+  }
+  return wrong;
+}
+
+/** The ids whose form the schema fixes (UUIDs): one that breaks it is the schema's finding, not compared again here. */
+const comparable = (connection: Connection, name: string) =>
+  connection[name] !== undefined && (name === 'id' || (typeof connection[name] === 'string' && isUuid(connection[name] as string)));
+
+/** The echo is the connection at the path: the same id, iModelId and iTwinId, as far as it gives them in their form. */
 export async function expectThisConnection(connection: Connection, target: Target, why = 'the echoed connection is the one at the path') {
   const expected = { ...identityOf(target.original), id: target.connectionId };
-  const echoed = present(identityOf(connection));
-  const wrong = differing(echoed, expected, Object.keys(echoed));
-  await asFinding(
-    { clause: '200.updated', what: `a 200 whose ${wrong.join(', ') || 'identity'} is not the connection's at the path` },
-    () =>
-      expect(echoed, why).toEqual(
-        present(Object.fromEntries(Object.keys(echoed).map(key => [key, expected[key as keyof typeof expected]]))),
-      ),
-  );
+  const names = Object.keys(expected).filter(name => comparable(connection, name));
+  // UUIDs compare without case (RFC 4122); the connection id exactly.
+  const normal = (c: Connection) =>
+    Object.fromEntries(names.map(name => [name, name === 'id' ? c[name] : String(c[name] ?? '').toLowerCase()])) as Connection;
+  await expectEach(FACTS.identity, normal(connection), normal(expected), names, why);
 }
+
+/** A 422 detail that names a property of the request that was not at fault (error.target). */
+export const NAMED_WRONG_TARGET: FindingFact = {
+  clause: 'error.target',
+  what: 'a 422 whose details name a property that was not at fault',
+};
 
 /** The links the echo gives agree with the connection (200.links). */
 export async function expectLinks(connection: Connection, target: Target) {
   const problems = linkProblems(connection, target.connectionId);
-  const which = problems.map(problem => problem.split(' ')[0]).join(', ');
-  await asFinding({ clause: '200.links', what: `a 200 whose ${which || 'links'} disagree with the connection` }, () =>
-    expect(problems, 'links consistent with the connection').toEqual([]),
-  );
+  for (const problem of problems) {
+    const link = problem.split(' ')[0]!;
+    await asFinding({ clause: '200.links', what: `a 200 whose ${link} disagrees with the connection` }, () =>
+      expect(problem, 'links consistent with the connection').toBeUndefined(),
+    );
+  }
 }
 
-/** The echo carries displayName and authenticationType as expected (update.properties). */
+/** The echo carries displayName and authenticationType as expected (update.properties), as far as it gives them. */
 export async function expectEchoedValues(connection: Connection, expected: Pick<Connection, 'displayName' | 'authenticationType'>) {
-  // Only what the echo gives: a property it leaves out is the schema's finding.
-  const echoed = present({ displayName: connection.displayName, authenticationType: connection.authenticationType });
-  const wrong = differing(echoed, expected, Object.keys(echoed));
-  await asFinding({ clause: 'update.properties', what: `a 200 whose ${wrong.join(', ') || 'values'} differ from the update's` }, () =>
-    expect(echoed, 'the echoed values').toEqual(
-      present(Object.fromEntries(Object.keys(echoed).map(key => [key, expected[key as keyof typeof expected]]))),
-    ),
-  );
+  const names = Object.keys(expected).filter(name => connection[name] !== undefined);
+  await expectEach(FACTS.echoed, connection, expected, names, 'the echoed values');
 }
 
 /** The 200 echo is this connection with consistent links and the expected values: one boxed step. */

@@ -3,11 +3,12 @@
 // finding (support/checks/findings.ts) of the clause the check's tags name for it.
 import { test } from '@playwright/test';
 import type { ApiResponse, Exchange, SendOptions, StorageConnectionsClient } from '../client/client';
-import { brokenClauseOf } from '../contract/clauses';
-import { connectionIn, mutableState, identityOf, sameState, writeBackBody, type Connection } from '../contract/connection';
+import { brokenClauseOf, type ClauseId } from '../contract/clauses';
+import { connectionIn, mutableState, sameState, writeBackBody, type Connection } from '../contract/connection';
 import { noteFailureKind } from '../report/failure-kind';
 import type { Target } from '../run/target';
-import { asFinding } from './findings';
+import { expectEach } from './echo';
+import { asFinding, type FindingFact } from './findings';
 import { expect, knownFindingsOf } from './matchers';
 
 /**
@@ -85,22 +86,26 @@ export async function readBackUntil(
 }
 
 /** Reads the connection back and checks it still has its original state. */
-export async function expectUnchanged(api: StorageConnectionsClient, target: Target, why: string): Promise<void> {
+/** The fact a changed property breaks after requests that must change nothing (`why`), one per property. */
+export const unchangedFact =
+  (why: string, clause: ClauseId) =>
+  (name: string): FindingFact => ({ clause, what: `the connection's ${name} changed ${why}` });
+
+/** The properties a request that changes nothing must leave as they were. */
+export const CONNECTION_PROPERTIES = ['id', 'iModelId', 'iTwinId', 'displayName', 'authenticationType'];
+
+/**
+ * Reads the connection back and checks it still has its original state, each property a finding of
+ * `clause` (by default the one the check's tags name for its state).
+ */
+export async function expectUnchanged(api: StorageConnectionsClient, target: Target, why: string, clause?: ClauseId): Promise<void> {
   await test.step(
     `the connection is unchanged: ${why}`,
     async () => {
       // A write from an earlier step may still be on its way out of a lagging replica: wait for the original.
       const connection = await readBackUntil(api, target, read => sameState(read, target.original));
-      const changed = differing(connection, target.original);
-      await aboutState(
-        () => {
-          expect(identityOf(connection), `the connection is unchanged ${why}: its identity`).toEqual(identityOf(target.original));
-          expect(mutableState(connection), `the connection is unchanged ${why}: displayName and authenticationType`).toEqual(
-            mutableState(target.original),
-          );
-        },
-        `the connection changed ${why} (${changed.join(', ') || 'its state'})`,
-      );
+      const fact = unchangedFact(why, clause ?? brokenClauseOf('State not preserved', test.info().tags) ?? 'update.operation');
+      await aboutState(() => expectEach(fact, connection, target.original, CONNECTION_PROPERTIES, `the connection is unchanged ${why}`));
     },
     { box: true },
   );

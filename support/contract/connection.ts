@@ -72,6 +72,9 @@ function lastSegment(href: string | undefined): string | undefined {
   }
 }
 
+/** The UUID form the schema gives iModelId and iTwinId (any version, any case). */
+export const isUuid = (text: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
+
 /** UUIDs compare without case (RFC 4122); the connection id is opaque and compares exactly. */
 const sameUuid = (a: string | undefined, b: string | undefined) => a !== undefined && a.toLowerCase() === b?.toLowerCase();
 
@@ -95,9 +98,9 @@ function isRunOf(href: string, connectionId: string): boolean {
 export function linkProblems(connection: Connection, connectionId: string): string[] {
   const problems: string[] = [];
   const links = connection._links ?? {};
-  if (links.iModel && connection.iModelId !== undefined && !sameUuid(lastSegment(links.iModel.href), connection.iModelId))
+  if (links.iModel && isUuid(connection.iModelId ?? '') && !sameUuid(lastSegment(links.iModel.href), connection.iModelId))
     problems.push(`_links.iModel.href ${JSON.stringify(links.iModel.href)} does not end with iModelId ${connection.iModelId}`);
-  if (links.iTwin && connection.iTwinId !== undefined && !sameUuid(lastSegment(links.iTwin.href), connection.iTwinId))
+  if (links.iTwin && isUuid(connection.iTwinId ?? '') && !sameUuid(lastSegment(links.iTwin.href), connection.iTwinId))
     problems.push(`_links.iTwin.href ${JSON.stringify(links.iTwin.href)} does not end with iTwinId ${connection.iTwinId}`);
   const lastRun = links.lastRun?.href;
   if (lastRun !== undefined && !isRunOf(lastRun, connectionId))

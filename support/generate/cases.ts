@@ -4,16 +4,17 @@
 // read back the same and changes nothing it does not name; a refused one changes nothing at all. Every
 // case starts from the connection's original state and puts it back when it may have changed, so a
 // case (and a shrink attempt) depends on nothing but its own request.
+import { isDeepStrictEqual } from 'node:util';
 import { expect, knownFindingsOf } from '../checks/matchers';
-import { aboutState, connectionOf, readBack, restoreOriginal } from '../checks/state';
-import { expectLinks, expectThisConnection } from '../checks/echo';
+import { aboutState, CONNECTION_PROPERTIES, connectionOf, readBack, restoreOriginal, unchangedFact } from '../checks/state';
+import { expectEach, expectLinks, expectThisConnection, FACTS, NAMED_WRONG_TARGET } from '../checks/echo';
+import { asFinding } from '../checks/findings';
 import { raw, type ApiResponse, type StorageConnectionsClient } from '../client/client';
 import {
   connectionIn,
   holds,
   identityOf,
   mutableState,
-  pick,
   presentState,
   sameState,
   type Connection,
@@ -79,21 +80,31 @@ function namedTargets(response: ApiResponse): string[] {
 }
 
 /** An accepted update's echo: what it names as sent (up to the tolerated forms), what it leaves out as it was. */
-function expectEcho(body: Record<string, unknown>, echoed: Connection, original: Connection): void {
+/** Judges an accepted update's echo; returns the properties it echoed wrong (their own findings). */
+async function expectEcho(body: Record<string, unknown>, echoed: Connection, original: Connection): Promise<string[]> {
+  const wrong: string[] = [];
   for (const [name, schema] of Object.entries(UPDATE_PROPERTIES)) {
     const got = echoed[name];
     if (got === undefined) continue; // left out of the echo: the schema's finding, not this one's
     if (!(name in body)) {
-      expect(got, `${name}, left out of the update, keeps its value`).toEqual(original[name]);
+      if (!isDeepStrictEqual(got, original[name])) wrong.push(name);
+      await asFinding(FACTS.kept(name), () => expect(got, `${name}, left out of the update, keeps its value`).toEqual(original[name]));
       continue;
     }
     const sent = body[name];
     if (typeof sent !== 'string') continue; // null, where the document is silent: any value the read-back confirms
-    if (isFreeText(schema)) expect(acceptableNames(sent), `an accepted ${name} is echoed as sent`).toContain(got);
-    else if ((resolved(schema).enum as unknown[] | undefined)?.includes(sent))
-      expect(got, `an accepted ${name} is echoed as sent`).toBe(sent);
-    else expect(typeof got === 'string' && got.toLowerCase(), `an accepted ${name} is echoed as sent, up to case`).toBe(sent.toLowerCase());
+    // undefined: the echo was wrong, a finding another check failed with (this one records it and goes on).
+    const judged = await asFinding(FACTS.echoed(name), () => {
+      if (isFreeText(schema)) expect(acceptableNames(sent), `an accepted ${name} is echoed as sent`).toContain(got);
+      else if ((resolved(schema).enum as unknown[] | undefined)?.includes(sent))
+        expect(got, `an accepted ${name} is echoed as sent`).toBe(sent);
+      else
+        expect(typeof got === 'string' && got.toLowerCase(), `an accepted ${name} is echoed as sent, up to case`).toBe(sent.toLowerCase());
+      return true;
+    });
+    if (judged === undefined) wrong.push(name);
   }
+  return wrong;
 }
 
 /**
@@ -128,19 +139,27 @@ async function checkCase(
       if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
         const named = namedTargets(response);
         await under('error.target', () =>
-          expect(
-            named.filter(name => !(name in body)),
-            'the targets the details name are properties of the body',
-          ).toEqual([]),
+          asFinding(NAMED_WRONG_TARGET, () =>
+            expect(
+              named.filter(name => !(name in body)),
+              'the targets the details name are properties of the body',
+            ).toEqual([]),
+          ),
         );
       }
       const stored = await readUntil(api, target, writes, connection => sameState(connection, target.original));
       known = stored;
       await under('422.invalid', () =>
-        aboutState(() => {
-          expect(mutableState(stored), 'a refused update changes nothing, not even its valid part').toEqual(mutableState(target.original));
-          expect(identityOf(stored), "a refused update leaves the connection's identity").toEqual(identity);
-        }),
+        // The same fact as the 422 checks': a refusal changes nothing, not even its valid part.
+        aboutState(() =>
+          expectEach(
+            unchangedFact('after requests refused with 422', '422.invalid'),
+            stored,
+            { ...target.original, ...identity },
+            CONNECTION_PROPERTIES,
+            'a refused update changes nothing, not even its valid part',
+          ),
+        ),
       );
       return;
     }
@@ -159,15 +178,21 @@ async function checkCase(
       expectThisConnection(echoed, target, 'an accepted update is still this connection'),
     );
     await under('200.links', () => expectLinks(echoed, target));
-    await under('update.properties', () => expectEcho(body, echoed, target.original));
-    const claimed = presentState(echoed);
+    const echoWrong = (await under('update.properties', () => expectEcho(body, echoed, target.original))) ?? [];
+    // What the echo claims, but for values found echoed wrong: those are their own findings.
+    const claimed = Object.fromEntries(Object.entries(presentState(echoed)).filter(([name]) => !echoWrong.includes(name)));
     const stored = await readUntil(api, target, writes, connection => holds(connection, claimed));
     known = stored;
     await under(readOnlySent ? 'update.read-only' : 'update.operation', () =>
-      aboutState(() => {
-        expect(pick(stored, Object.keys(claimed)), 'the connection read back holds what the 200 echoed').toEqual(claimed);
-        expect(identityOf(stored), 'the connection read back keeps its identity').toEqual(identity);
-      }),
+      aboutState(() =>
+        expectEach(
+          FACTS.stored,
+          stored,
+          { ...echoed, ...identity },
+          [...Object.keys(claimed), ...Object.keys(identity)],
+          'the connection read back',
+        ),
+      ),
     );
   } catch (error) {
     failed = true;

@@ -43,7 +43,8 @@ async function expectRefused(api: StorageConnectionsClient, target: Target, what
   };
   const response = await api.update(target.connectionId, sentinel, send);
   await expect(response, what).toBeDocumentedResponse(401);
-  await expectUnchanged(api, target, `after ${what} was refused`);
+  // The same fact as every 401 check's: a rejected request changes nothing.
+  await expectUnchanged(api, target, 'after requests rejected with 401');
 }
 
 const bearer = (token: string): SendOptions => ({ credentials: { authorization: `Bearer ${token}` } });

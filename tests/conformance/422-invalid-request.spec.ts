@@ -2,6 +2,7 @@
 // connectionId, is refused with InvalidStorageConnectionRequest; where the error has details, one of
 // them names what was wrong. A refused request changes nothing, not even the part of it that was valid.
 import { test, expect } from '../../support/checks/fixtures';
+import { NAMED_WRONG_TARGET } from '../../support/checks/echo';
 import { asFinding } from '../../support/checks/findings';
 import { expectUnchanged } from '../../support/checks/state';
 import { tags } from '../../support/contract/tags';
@@ -34,13 +35,12 @@ function expectRefused(response: ApiResponse, offending?: string) {
           .annotations.push({ type: 'observed', description: `422 whose details name no target, so none to check (${offending})` });
         return;
       }
-      await asFinding({ clause: 'error.target', what: 'a 422 whose details name targets, none of them the property at fault' }, () =>
-        expect(named, `a detail names the property at fault, "${offending}"`).toContain(offending),
-      );
+      // One rule, whichever way it is broken: the detail names the property at fault, and no other of this request's.
       const others = named.filter(target => target !== offending && REQUEST_PROPERTIES.includes(target));
-      await asFinding({ clause: 'error.target', what: 'a 422 detail names a property of the request that was not at fault' }, () =>
-        expect(others, 'details naming another property of this request, which was not at fault').toEqual([]),
-      );
+      await asFinding(NAMED_WRONG_TARGET, () => {
+        expect(named, `a detail names the property at fault, "${offending}"`).toContain(offending);
+        expect(others, 'details naming another property of this request, which was not at fault').toEqual([]);
+      });
     },
     { box: true },
   );

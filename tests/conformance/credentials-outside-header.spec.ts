@@ -36,7 +36,7 @@ test.describe('credentials only from the Authorization header', () => {
         const response = await api.update(target.connectionId, sentinel, { credentials: 'none', ...send(token) });
         await expect(response).toBeDocumentedResponse(401);
         await expect(response).toCarryErrorCode(ERROR_CODES.headerNotFound, '401.header-not-found');
-        await expectUnchanged(api, target, `after a request with the token in ${name}`);
+        await expectUnchanged(api, target, 'after requests rejected with 401');
       },
     );
   }
