@@ -21,7 +21,14 @@ export interface TestVerdict {
 export interface ConformanceRun {
   exitCode: number;
   output: string;
+  /** The JSON report, one verdict per check (empty with the 'configured' and 'playwright' reporters). */
   tests: TestVerdict[];
+  /** Counts of the verdicts: failed includes timed out and interrupted. */
+  passed: number;
+  failed: number;
+  skipped: number;
+  /** Where the run wrote its reports (reportPaths of it). */
+  reportsDir: string;
   wallMs: number;
   /** Requests the embedded mock received, when the run got that far. */
   mockRequests?: number;
@@ -132,5 +139,16 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRu
   const mockRequests = fs.existsSync(reports.mockRequests)
     ? (JSON.parse(fs.readFileSync(reports.mockRequests, 'utf8')) as { requests: number }).requests
     : undefined;
-  return { exitCode, output, tests, wallMs, mockRequests };
+  const count = (statuses: TestVerdict['status'][]) => tests.filter(t => statuses.includes(t.status)).length;
+  return {
+    exitCode,
+    output,
+    tests,
+    passed: count(['passed']),
+    failed: count(['failed', 'timedOut', 'interrupted']),
+    skipped: count(['skipped']),
+    reportsDir: reports.root,
+    wallMs,
+    mockRequests,
+  };
 }

@@ -1,18 +1,8 @@
 // The report check finds a browser the usual ways (override, Playwright's own Chromium, a system
-// Chrome or Chromium, PATH) and, with none, fails with one line naming the step to run. The lookup
-// is tried against fake filesystems; the last test launches whatever this machine really has.
-import fs from 'node:fs';
-import path from 'node:path';
-import { test, expect } from '@playwright/test';
-import {
-  findBrowser,
-  launchChromium,
-  reportFromDisk,
-  INSTALL_STEP,
-  NOT_FOUND,
-  OVERRIDE_VAR,
-  type FindBrowserOptions,
-} from './helpers/browser';
+// Chrome or Chromium, PATH) and, with none, fails with one line naming the step to run. The lookup is
+// tried against fake filesystems (e2e/browser-launch.spec.ts launches what this machine really has).
+import { test, expect } from '../fixtures';
+import { findBrowser, INSTALL_STEP, OVERRIDE_VAR, type FindBrowserOptions } from '../helpers/browser';
 
 const PLAYWRIGHT = '/home/u/.cache/ms-playwright/chromium-1255/chrome-linux64/chrome';
 const MAC_CHROME = '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome';
@@ -88,33 +78,5 @@ test('with no browser at all, the error is one line naming the install step', ()
     }
     expect(message, platform).toContain(`"${INSTALL_STEP}"`);
     expect(message.split('\n'), platform).toHaveLength(1);
-  }
-});
-
-test('the browser found on this machine launches and opens a page from disk, as a report is opened', async () => {
-  let found;
-  try {
-    found = findBrowser();
-  } catch (error) {
-    // Only "none found" skips: a CONFORMANCE_BROWSER pointing nowhere is a mistake worth failing on.
-    if ((error as Error).message !== NOT_FOUND) throw error;
-    test.skip(true, `no browser on this machine: ${NOT_FOUND}`);
-    return;
-  }
-  test.info().annotations.push({ type: 'browser', description: `${found.source}: ${found.executablePath}` });
-  const browser = await launchChromium();
-  try {
-    const folder = test.info().outputPath('report');
-    fs.mkdirSync(folder, { recursive: true });
-    fs.writeFileSync(
-      path.join(folder, 'index.html'),
-      '<title>from disk</title><p id="answer"></p><script>answer.textContent = 6 * 7</script>',
-    );
-    const page = await browser.newPage();
-    await page.goto(reportFromDisk(folder));
-    expect(page.url()).toMatch(/^file:\/\/.*\/report\/index\.html$/);
-    await expect(page.locator('#answer'), 'the page ran its script').toHaveText('42');
-  } finally {
-    await browser.close();
   }
 });

@@ -1,15 +1,14 @@
 // Tokens for unattended runs (OAuth2 client credentials), against a fake token endpoint on this
-// machine that also serves OpenID discovery: good and bad credentials, an unreachable authority, odd
+// machine that also serves OpenID discovery (unit/credential-settings.spec.ts reads the variables): good and bad credentials, an unreachable authority, odd
 // answers, and the in-process token of a worker (ClientCredentialsToken): the token global setup
 // handed over is used while fresh, and one that expires mid-run is refreshed exactly once however
 // many callers ask at the same time. No error message may ever carry the secret or a token.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
-import { test, expect } from './fixtures';
-import { ConfigError } from '../../support/run/config';
-import { readCredentialSettings, type CredentialSettings } from '../../support/client/credential-settings';
-import { ClientCredentialsToken, CredentialsError, fetchClientCredentialsToken } from '../../support/client/token';
+import { test, expect } from '../fixtures';
+import type { CredentialSettings } from '../../../support/client/credential-settings';
+import { ClientCredentialsToken, CredentialsError, fetchClientCredentialsToken } from '../../../support/client/token';
 
 const CLIENT_ID = 'service-conformance-1';
 const SECRET = 'S3cr3t-never-shown-4f2a9c';
@@ -113,65 +112,6 @@ function expectNoSecret(message: string) {
   expect(message, 'no issued token in the message').not.toMatch(/token-\d/);
   expect(message, 'one line').not.toContain('\n');
 }
-
-const ID_AND_SECRET = { IMS_CLIENT_ID: CLIENT_ID, IMS_CLIENT_SECRET: SECRET };
-const invalid: [string, NodeJS.ProcessEnv, string][] = [
-  ['a client id without a secret', { IMS_CLIENT_ID: CLIENT_ID }, 'IMS_CLIENT_SECRET'],
-  ['a secret without a client id', { IMS_CLIENT_SECRET: SECRET }, 'IMS_CLIENT_ID'],
-  ['a secret with a line break', { ...ID_AND_SECRET, IMS_CLIENT_SECRET: `${SECRET}\n` }, 'IMS_CLIENT_SECRET'],
-  ['an authority that is not a URL', { ...ID_AND_SECRET, IMS_AUTHORITY: 'ims.bentley.com' }, 'IMS_AUTHORITY'],
-  ['an http authority on another host', { ...ID_AND_SECRET, IMS_AUTHORITY: 'http://ims.bentley.com' }, 'IMS_AUTHORITY'],
-  ['an authority with a query', { ...ID_AND_SECRET, IMS_AUTHORITY: 'https://ims.bentley.com/?x=1' }, 'IMS_AUTHORITY'],
-  ['a token URL that is not a URL', { ...ID_AND_SECRET, IMS_TOKEN_URL: 'connect/token' }, 'IMS_TOKEN_URL'],
-  ['a scope with a quote', { ...ID_AND_SECRET, IMS_SCOPE: 'itwin-platform "x"' }, 'IMS_SCOPE'],
-  ['an authority without credentials', { IMS_AUTHORITY: 'https://qa-ims.bentley.com' }, 'IMS_AUTHORITY'],
-];
-
-test.describe('readCredentialSettings', () => {
-  for (const [name, env, variable] of invalid) {
-    test(`${name} is refused with one line naming ${variable}`, () => {
-      const error = (() => {
-        try {
-          readCredentialSettings(env);
-        } catch (e) {
-          return e as Error;
-        }
-      })();
-      expect(error).toBeInstanceOf(ConfigError);
-      expect(error!.message).toContain(variable);
-      expect(error!.message, 'the message says what to do').toMatch(/: (set|unset)/);
-      expectNoSecret(error!.message);
-    });
-  }
-
-  test('no client credentials means none are used', () => {
-    expect(readCredentialSettings({ API_ACCESS_TOKEN: 'abc' })).toBeUndefined();
-  });
-
-  test('the authority and scope have defaults, and the token URL is found by discovery', () => {
-    expect(readCredentialSettings(ID_AND_SECRET)).toEqual({
-      clientId: CLIENT_ID,
-      clientSecret: SECRET,
-      authority: 'https://ims.bentley.com',
-      tokenUrl: undefined,
-      scope: 'itwin-platform',
-    });
-  });
-
-  test('a local http authority, a token URL and several scopes are accepted', () => {
-    const env = {
-      ...ID_AND_SECRET,
-      IMS_AUTHORITY: 'http://127.0.0.1:8080/',
-      IMS_TOKEN_URL: 'http://localhost:8080/connect/token',
-      IMS_SCOPE: ' itwin-platform  sync:modify ',
-    };
-    expect(readCredentialSettings(env)).toMatchObject({
-      authority: 'http://127.0.0.1:8080',
-      tokenUrl: 'http://localhost:8080/connect/token',
-      scope: 'itwin-platform sync:modify',
-    });
-  });
-});
 
 fakeTest.describe('fetchClientCredentialsToken', () => {
   fakeTest('good credentials get a token from the endpoint found by discovery', async ({ ims }) => {
