@@ -70,6 +70,8 @@ export interface ClosingBlock {
   durationMs: number;
   /** One line on the requests the run sent, when it is known. */
   requests?: string;
+  /** Where the run's findings are written (the contract reporter's findings.md), as the reader types it. */
+  findingsFile?: string;
   /** The one report to open; undefined when the caller prints it once it is written (npm run conformance). */
   report?: string;
   interrupted?: boolean;
@@ -77,7 +79,7 @@ export interface ClosingBlock {
   errors?: number;
 }
 
-export function closingBlock({ checks, durationMs, requests, report, interrupted, errors = 0 }: ClosingBlock): string[] {
+export function closingBlock({ checks, durationMs, requests, findingsFile, report, interrupted, errors = 0 }: ClosingBlock): string[] {
   const lines = [
     '',
     `${plural(checks.length, 'check')} in ${(durationMs / 1000).toFixed(1)} s${interrupted ? ' (interrupted)' : ''}: ${counts(checks)}`,
@@ -90,7 +92,7 @@ export function closingBlock({ checks, durationMs, requests, report, interrupted
   }
   // Each deviation once (support/report/findings.ts), as the contract reporter lists it.
   const findings = findingsOf(checks.map(check => ({ title: check.titlePath.join(' › '), annotations: check.annotations })));
-  lines.push(`Findings: ${findings.length}${findings.length ? ' (reports/findings.md)' : ''}`);
+  lines.push(`Findings: ${findings.length}${findings.length && findingsFile ? ` (${findingsFile})` : ''}`);
   for (const finding of findings) lines.push(`  ${findingLine(finding)}`);
   const list = (title: string, picked: readonly CheckOutcome[], detail: (check: CheckOutcome) => string) => {
     if (!picked.length) return;

@@ -69,6 +69,7 @@ export default class ConsoleReporter implements Reporter {
       checks,
       durationMs: Date.now() - this.started,
       requests: requestsLine(checks),
+      findingsFile: shownPath(path.join(reportPaths(suiteConfig().reportsDir).root, 'findings.md')),
       report: suiteConfig().reportPrintedAfter ? undefined : this.reportPath(),
       interrupted: result.status === 'interrupted',
       errors: this.errors,

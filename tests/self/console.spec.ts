@@ -102,7 +102,7 @@ test('a failing run: the failure once with its error, the finding with its count
   const block = closing(run);
   expect(block[0]).toMatch(/^1 check in [\d.]+ s: 0 passed, 1 failed, 0 skipped$/);
   const findings = block.find(line => line.startsWith('Findings: '));
-  expect(findings, 'the missing retry-after, once').toBe('Findings: 1 (reports/findings.md)');
+  expect(findings, 'the missing retry-after, once, and where to read it').toMatch(/^Findings: 1 \(.*[\\/]reports[\\/]findings\.md\)$/);
   expect(block).toContainEqual(
     expect.stringMatching(/^ {2}retry-after\.seconds: a 429 without a whole-seconds retry-after \(\d+ responses? in 1 check\)$/),
   );
@@ -152,7 +152,13 @@ test('the closing block lists each finding once, with its count of responses and
       ],
     }),
   ];
-  const block = closingBlock({ checks, durationMs: 1000, requests: '3 sent', report: 'reports/x.html' });
+  const block = closingBlock({
+    checks,
+    durationMs: 1000,
+    requests: '3 sent',
+    findingsFile: 'reports/findings.md',
+    report: 'reports/x.html',
+  });
   expect(block.slice(block.indexOf('Findings: 2 (reports/findings.md)'), block.indexOf('Findings: 2 (reports/findings.md)') + 3)).toEqual([
     'Findings: 2 (reports/findings.md)',
     '  422.invalid: a 422 with error.code "X" instead of InvalidStorageConnectionRequest (3 responses in 3 checks)',
