@@ -175,7 +175,7 @@ export const FAULTS: Record<string, Fault> = {
   },
   'read-only-identity-writable': {
     path: 200,
-    breaks: '200.updated',
+    breaks: 'update.read-only',
     caughtBy: ['@read-only'],
     description: 'iModelId and iTwinId in the body overwrite the stored ones: the update moves the connection to another iModel',
     behaviour: (request, next, context) => {

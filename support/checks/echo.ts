@@ -14,6 +14,11 @@ import { expect } from './matchers';
  */
 export const FACTS = {
   identity: (name: string): FindingFact => ({ clause: '200.updated', what: `a 200 whose ${name} is not the connection's at the path` }),
+  /** A body that names read-only properties: an identity that follows them is update.read-only's finding. */
+  readOnly: (name: string): FindingFact => ({
+    clause: 'update.read-only',
+    what: `a body with read-only properties changed the connection's ${name}`,
+  }),
   echoed: (name: string): FindingFact => ({ clause: 'update.properties', what: `a 200 whose ${name} is not the one sent` }),
   kept: (name: string): FindingFact => ({
     clause: 'update.properties',
@@ -50,13 +55,18 @@ const comparable = (connection: Connection, name: string) =>
   connection[name] !== undefined && (name === 'id' || (typeof connection[name] === 'string' && isUuid(connection[name] as string)));
 
 /** The echo is the connection at the path: the same id, iModelId and iTwinId, as far as it gives them in their form. */
-export async function expectThisConnection(connection: Connection, target: Target, why = 'the echoed connection is the one at the path') {
+export async function expectThisConnection(
+  connection: Connection,
+  target: Target,
+  why = 'the echoed connection is the one at the path',
+  fact = FACTS.identity,
+) {
   const expected = { ...identityOf(target.original), id: target.connectionId };
   const names = Object.keys(expected).filter(name => comparable(connection, name));
   // UUIDs compare without case (RFC 4122); the connection id exactly.
   const normal = (c: Connection) =>
     Object.fromEntries(names.map(name => [name, name === 'id' ? c[name] : String(c[name] ?? '').toLowerCase()])) as Connection;
-  await expectEach(FACTS.identity, normal(connection), normal(expected), names, why);
+  await expectEach(fact, normal(connection), normal(expected), names, why);
 }
 
 /** A 422 detail that names a property of the request that was not at fault (error.target). */

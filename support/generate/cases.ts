@@ -175,7 +175,7 @@ async function checkCase(
     const body = request.parsed as Record<string, unknown>;
     const readOnlySent = Object.keys(body).some(name => name in CONNECTION_SCHEMA_PROPERTIES && !(name in UPDATE_PROPERTIES));
     await under(readOnlySent ? 'update.read-only' : '200.updated', () =>
-      expectThisConnection(echoed, target, 'an accepted update is still this connection'),
+      expectThisConnection(echoed, target, 'an accepted update is still this connection', readOnlySent ? FACTS.readOnly : FACTS.identity),
     );
     await under('200.links', () => expectLinks(echoed, target));
     const echoWrong = (await under('update.properties', () => expectEcho(body, echoed, target.original))) ?? [];
