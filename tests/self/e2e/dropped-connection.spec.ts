@@ -3,10 +3,8 @@
 // the dropped request may have changed, is restored.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test, expect } from './fixtures';
-import { runConformance } from './helpers/child-run';
-import { StorageConnectionMock } from '../../mock/server';
-import { findSecret } from './helpers/find-secret';
+import { test, expect } from '../fixtures';
+import { findSecret } from '../helpers/find-secret';
 
 const TOKEN = `dropped-connection-token-${Date.now().toString(36)}`;
 
@@ -25,14 +23,13 @@ async function droppingProxy(target: string, nth: number) {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
 }
 
-test('a dropped connection fails its check without leaking the token, and the connection is restored', async () => {
-  const mock = await StorageConnectionMock.create({ token: TOKEN });
+test.use({ mockOptions: { token: TOKEN } });
+
+test('a dropped connection fails its check without leaking the token, and the connection is restored', async ({ mock, conformanceRun }) => {
   const proxy = await droppingProxy(mock.url, 2);
   try {
     const original = mock.connection();
-    const reportsDir = test.info().outputPath('reports');
-    const run = await runConformance({
-      reportsDir,
+    const run = await conformanceRun({
       reporters: 'configured',
       args: ['--grep', 'a rename echoes'],
       env: { API_BASE_URL: proxy.url, API_ACCESS_TOKEN: TOKEN, STORAGE_CONNECTION_ID: mock.connectionId },
@@ -40,10 +37,9 @@ test('a dropped connection fails its check without leaking the token, and the co
     expect(run.exitCode).toBe(1);
     expect(run.output).toContain('transport error on PUT');
     expect(run.output).not.toContain(TOKEN);
-    expect(findSecret(reportsDir, TOKEN).findings, 'places where the token appears').toEqual([]);
+    expect(findSecret(run.reportsDir, TOKEN).findings, 'places where the token appears').toEqual([]);
     expect(mock.connection(), 'restored after a request with an unknown outcome').toEqual(original);
   } finally {
     proxy.close();
-    await mock.stop();
   }
 });
