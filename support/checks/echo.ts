@@ -9,25 +9,16 @@ import { asFinding, type FindingFact } from './findings';
 import { expect } from './matchers';
 
 /**
- * The facts an echo or a read-back can break, one per property: a check that meets two of them (a stale
- * echo of both properties, say) meets two findings, and every other check that meets one of them the same.
+ * The facts an echo or a read-back can break: one finding each, whichever property shows it (the
+ * example names the property), so that a stale echo or a lost update is one line, not one per property.
  */
 export const FACTS = {
-  identity: (name: string): FindingFact => ({ clause: '200.updated', what: `a 200 whose ${name} is not the connection's at the path` }),
+  identity: (): FindingFact => ({ clause: '200.updated', what: "a 200 whose id, iModelId or iTwinId is not the connection's at the path" }),
   /** A body that names read-only properties: an identity that follows them is update.read-only's finding. */
-  readOnly: (name: string): FindingFact => ({
-    clause: 'update.read-only',
-    what: `a body with read-only properties changed the connection's ${name}`,
-  }),
-  echoed: (name: string): FindingFact => ({ clause: 'update.properties', what: `a 200 whose ${name} is not the one sent` }),
-  kept: (name: string): FindingFact => ({
-    clause: 'update.properties',
-    what: `a 200 whose ${name}, left out of the update, is not the one it had`,
-  }),
-  stored: (name: string): FindingFact => ({
-    clause: 'update.operation',
-    what: `a connection read back whose ${name} is not what the update wrote`,
-  }),
+  readOnly: (): FindingFact => ({ clause: 'update.read-only', what: "a body with read-only properties changed the connection's identity" }),
+  echoed: (): FindingFact => ({ clause: 'update.properties', what: 'a 200 that does not echo a value the update sent' }),
+  kept: (): FindingFact => ({ clause: 'update.properties', what: 'a 200 in which a property left out of the update changed' }),
+  stored: (): FindingFact => ({ clause: 'update.operation', what: 'a connection read back that does not hold what the update wrote' }),
 };
 
 /**
@@ -35,7 +26,7 @@ export const FACTS = {
  * names that differed (whether this check failed with them or recorded them).
  */
 export async function expectEach(
-  fact: (name: string) => FindingFact,
+  fact: () => FindingFact,
   actual: Connection,
   expected: Connection,
   names: readonly string[],
@@ -45,7 +36,7 @@ export async function expectEach(
   for (const name of names) {
     if (isDeepStrictEqual(actual[name], expected[name])) continue;
     wrong.push(name);
-    await asFinding(fact(name), () => expect(actual[name], `${why}: ${name}`).toEqual(expected[name]));
+    await asFinding(fact(), () => expect(actual[name], `${why}: ${name}`).toEqual(expected[name]));
   }
   return wrong;
 }
