@@ -1,25 +1,18 @@
 // `npm run summary` on the reports of whole conformance runs against the embedded mock: a run against
 // a fault names each failed check with its response path, the clause it breaks (else its failure
 // kind) and the response status; a passing run says so with its counts per path; a URL becomes the
-// report's link. Drift (the extra-fields variant) is listed, marked new on the first run and not on
-// the next one with the history carried over, and never fails a run. The JUnit XML, which the summary
-// does not read, is the independent account of what failed.
-import { execFileSync } from 'node:child_process';
+// report's link (drift.spec.ts: the drift it lists). The JUnit XML, which the summary does not read,
+// is the independent account of what failed.
 import fs from 'node:fs';
 import path from 'node:path';
-import { test, expect } from './fixtures';
-import { RESPONSE_PATHS, pathTagOf, type PathTag } from '../../support/contract/tags';
-import { CLAUSES } from '../../support/contract/clauses';
-import type { DriftReport } from '../../support/report/drift';
-import { FAILURE_KINDS } from '../../support/report/failure-kind';
-import { runConformance } from './helpers/child-run';
-import { PROJECT_ROOT, reportPaths } from '../../support/report/paths';
+import { test, expect } from '../fixtures';
+import { summary } from '../helpers/summary';
+import { RESPONSE_PATHS, pathTagOf, type PathTag } from '../../../support/contract/tags';
+import { CLAUSES } from '../../../support/contract/clauses';
+import { FAILURE_KINDS } from '../../../support/report/failure-kind';
+import { reportPaths } from '../../../support/report/paths';
 
 const REPORT_URL = 'https://example.github.io/conformance/';
-
-function summary(reportsDir: string, ...args: string[]): string {
-  return execFileSync('npm', ['run', '--silent', 'summary', '--', reportsDir, ...args], { cwd: PROJECT_ROOT, encoding: 'utf8' });
-}
 
 interface JunitCase {
   title: string;
@@ -49,9 +42,12 @@ function junitCases(reportsDir: string): JunitCase[] {
     });
 }
 
-test('a failing run: the summary names each failed check, its path, the clause it breaks and the response status', async () => {
-  const reportsDir = test.info().outputPath('fault');
-  const run = await runConformance({ reportsDir, behaviour: '404-wrong-code', reporters: 'configured' });
+test('a failing run: the summary names each failed check, its path, the clause it breaks and the response status', async ({
+  conformanceRun,
+}) => {
+  // The configured reporters without Allure's HTML: the summary reads contract-results.json and the environment.
+  const run = await conformanceRun({ name: 'fault', behaviour: '404-wrong-code', reporters: 'playwright' });
+  const reportsDir = run.reportsDir;
   expect(run.exitCode, run.output).not.toBe(0);
   const cases = junitCases(reportsDir);
   const failed = cases.filter(c => c.failed);
@@ -96,9 +92,8 @@ test('a failing run: the summary names each failed check, its path, the clause i
   expect(summary(reportsDir)).toMatch(/ — breaks clauses `[^`]+`.*, `made-up\.clause` \(a quote\)/);
 });
 
-test('a passing run: the summary says all passed, with the counts per response path', async () => {
-  const reportsDir = test.info().outputPath('pass');
-  const run = await runConformance({ reportsDir, reporters: 'configured' });
+test('a passing run: the summary says all passed, with the counts per response path', async ({ passingRun: run }) => {
+  const reportsDir = run.reportsDir;
   expect(run.exitCode, run.output).toBe(0);
   const cases = junitCases(reportsDir);
   const ran = cases.filter(c => !c.skipped).length;
@@ -119,41 +114,4 @@ test('a passing run: the summary says all passed, with the counts per response p
   expect(counts['all']).toEqual([String(ran), '0', String(cases.length - ran)]);
   expect(text).not.toContain('- ❌');
   expect(text).toContain('### No findings');
-});
-
-test('drift: undocumented properties are listed, new on the first run, not new on the next, never a failure', async () => {
-  const history = test.info().outputPath('drift-history.json');
-  const drift = async (name: string) => {
-    const reportsDir = test.info().outputPath(name);
-    // The configured reporters (the drift reporter among them), without Allure's HTML: the 200 checks are enough.
-    const run = await runConformance({
-      reportsDir,
-      behaviour: 'extra-fields',
-      reporters: 'playwright',
-      args: ['--grep', '@200'],
-      env: { CONFORMANCE_DRIFT_HISTORY: history },
-    });
-    expect(run.exitCode, `drift never fails a run\n${run.output}`).toBe(0);
-    const report = JSON.parse(fs.readFileSync(path.join(reportsDir, 'drift.json'), 'utf8')) as DriftReport;
-    return { report, text: summary(reportsDir) };
-  };
-  const added = ['connection._links.project', 'connection.createdDateTime', 'connection.lastModified'];
-  const first = await drift('first');
-  await test.info().attach('summary with drift', { body: first.text, contentType: 'text/markdown' });
-  expect(first.report.source.key).toBe('embedded mock (behaviour extra-fields)');
-  expect(first.report.previousRun).toBeUndefined();
-  for (const name of added) {
-    expect(first.report.items).toContainEqual(expect.objectContaining({ kind: 'property', name, seenOn: ['PUT 200'], new: true }));
-    expect(first.text).toContain(`| 🆕 new | property | \`${name}\` | PUT 200 |`);
-  }
-  expect(first.text).toMatch(/^## ✅ /);
-  expect(first.text).toMatch(/### Drift\n\n\*\*Drift\*\* \(information, never a failure\)/);
-
-  const second = await drift('second');
-  expect(second.report.previousRun).toBe(first.report.generated);
-  for (const name of added) {
-    expect(second.report.items).toContainEqual(expect.objectContaining({ kind: 'property', name, new: false }));
-    expect(second.text).toContain(`|  | property | \`${name}\` | PUT 200 |`);
-  }
-  expect(second.text).toMatch(/, 0 new since the previous run/);
 });

@@ -2,12 +2,11 @@
 // `prism` target profile. What Prism can stand in for passes; what it reaches only with Prefer is
 // marked "shape only" and not counted as a pass of the behaviour; what a stateless example server
 // cannot satisfy is skipped with the profile's reason, never passed.
-import { test, expect } from './fixtures';
-import { runConformance } from './helpers/child-run';
-import { PROFILES, treatmentOf } from '../../support/run/profiles';
+import { test, expect } from '../fixtures';
+import { PROFILES, treatmentOf } from '../../../support/run/profiles';
 
-test('npm run conformance passes against Prism with the prism profile, skipping with reasons', async () => {
-  const run = await runConformance({ reportsDir: test.info().outputPath('prism'), env: { TARGET_PROFILE: 'prism' } });
+test('npm run conformance passes against Prism with the prism profile, skipping with reasons', async ({ conformanceRun }) => {
+  const run = await conformanceRun({ name: 'prism', env: { TARGET_PROFILE: 'prism' } });
   expect(run.exitCode, run.output).toBe(0);
   expect(run.output).toMatch(/Target: prism at http:\/\/127\.0\.0\.1:\d+/);
   for (const verdict of run.tests) {

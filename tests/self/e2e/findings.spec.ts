@@ -1,45 +1,15 @@
 // One deviation, one finding: against a server that breaks one thing in every response of a kind,
 // the whole suite fails at most two checks and names one finding, which lists every check that met it;
 // the rest still judge what they exist for (and pass). The contract reporter gives one list of
-// findings for a sharded run merged with merge-reports.
+// findings for a sharded run merged with merge-reports (unit/findings.spec.ts groups them).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { test, expect } from './fixtures';
-import { FINDING, FINDING_AGAIN, FINDING_EXAMPLE, findingsOf, type Finding } from '../../support/report/findings';
-import { runConformance, type ConformanceRun } from './helpers/child-run';
-import { PROJECT_ROOT } from '../../support/report/paths';
+import { test, expect, type ConformanceRun } from '../fixtures';
+import { findingsOf, type Finding } from '../../../support/report/findings';
+import { PROJECT_ROOT } from '../../../support/report/paths';
 
 const findingsIn = (run: ConformanceRun) => findingsOf(run.tests.map(t => ({ title: t.title, annotations: t.annotations })));
-
-test('findings are grouped by clause and rule, counted per response, with the first example and the checks that met them', () => {
-  const text = '422.invalid — a 422 with error.code "X" instead of InvalidStorageConnectionRequest';
-  const other = 'responses.json — a 422 labelled text/plain';
-  const findings = findingsOf([
-    {
-      title: 'first',
-      annotations: [
-        { type: FINDING, description: text },
-        { type: FINDING_EXAMPLE, description: `${text} :: PUT /a → 422` },
-        { type: 'observed', description: 'ignored' },
-      ],
-    },
-    {
-      title: 'second',
-      annotations: [
-        { type: FINDING_AGAIN, description: text },
-        { type: FINDING_AGAIN, description: text },
-        { type: FINDING_EXAMPLE, description: `${text} :: PUT /b → 422` },
-        { type: FINDING, description: other },
-      ],
-    },
-    { title: 'third', annotations: [{ type: FINDING, description: 'not-a-clause — ignored' }] },
-  ]);
-  expect(findings).toEqual([
-    expect.objectContaining({ clause: '422.invalid', count: 3, example: 'PUT /a → 422', failedIn: ['first'], metIn: ['second'] }),
-    expect.objectContaining({ clause: 'responses.json', what: 'a 422 labelled text/plain', count: 1, failedIn: ['second'], metIn: [] }),
-  ]);
-});
 
 // Each breaks one thing in every response of one kind (mock/faults-cascade.ts and mock/faults.ts).
 const CASCADES: [fault: string, clause: string][] = [
@@ -52,8 +22,8 @@ const CASCADES: [fault: string, clause: string][] = [
 ];
 
 for (const [fault, clause] of CASCADES) {
-  test(`${fault}: the whole suite fails at most two checks and names one finding (${clause})`, async () => {
-    const run = await runConformance({ reportsDir: test.info().outputPath('run'), behaviour: fault });
+  test(`${fault}: the whole suite fails at most two checks and names one finding (${clause})`, async ({ conformanceRun }) => {
+    const run = await conformanceRun({ behaviour: fault });
     const failed = run.tests.filter(t => t.status === 'failed' || t.status === 'timedOut');
     expect(run.exitCode, run.output.slice(-2000)).toBe(1);
     expect(failed.length, `failing checks: ${failed.map(t => t.title).join('; ')}`).toBeGreaterThan(0);
@@ -73,12 +43,12 @@ for (const [fault, clause] of CASCADES) {
   });
 }
 
-test('a sharded run merged with merge-reports gets one list of findings and one coverage page', async () => {
+test('a sharded run merged with merge-reports gets one list of findings and one coverage page', async ({ conformanceRun }) => {
   const root = test.info().outputPath('sharded');
   const blobs = path.join(root, 'blobs');
   for (const shard of [1, 2]) {
-    const run = await runConformance({
-      reportsDir: path.join(root, `shard-${shard}`),
+    const run = await conformanceRun({
+      name: `sharded/shard-${shard}`,
       behaviour: 'every-422-text-plain',
       reporters: 'playwright',
       args: [`--shard=${shard}/2`],

@@ -1,24 +1,23 @@
 // The generated checks' own tests: the arbitraries come from the schemas (and follow a change to
 // them), valid values validate and wrong ones do not, the oracle reads the document as the fixed checks
 // do, the faults only generated requests find are reached by almost every run's cases, the seed is
-// validated, printed and recorded, and a failing run shrinks to the same counterexample when replayed.
+// validated and recorded (e2e/seed-replay.spec.ts: a failing run shrinks to the same counterexample when replayed).
 import fc from 'fast-check';
-import { test, expect } from './fixtures';
-import { GENERATED_FAULTS, TRIGGERS } from '../../mock/faults-generated';
-import { violationsOf } from '../../support/contract/schemas';
-import { environmentOf } from '../../support/run/environment';
-import { runConformance } from './helpers/child-run';
-import { ConfigError, readConfig } from '../../support/run/config';
-import { PROFILES, skipReasonFor } from '../../support/run/profiles';
-import type { Target } from '../../support/run/target';
-import { PROPERTY_KEYS } from '../../support/generate/cases';
-import { invalidUpdateBodies, notObjectBodies, updateBodies } from '../../support/generate/bodies';
-import { propertiesOf, UnsupportedSchema, wrongValuesOf, type Schema } from '../../support/generate/from-schema';
-import { CONNECTION_SCHEMA, judge, judgeText, UPDATE_SCHEMA } from '../../support/generate/oracle';
-import { DEFAULT_CASES } from '../../support/generate/property';
-import { acceptableNames } from '../../support/contract/names';
-import { CHARACTER_CLASSES } from '../../support/generate/unicode';
-import { listChecks } from './helpers/list-checks';
+import { test, expect } from '../fixtures';
+import { GENERATED_FAULTS, TRIGGERS } from '../../../mock/faults-generated';
+import { violationsOf } from '../../../support/contract/schemas';
+import { environmentOf } from '../../../support/run/environment';
+import { ConfigError, readConfig } from '../../../support/run/config';
+import { PROFILES, skipReasonFor } from '../../../support/run/profiles';
+import type { Target } from '../../../support/run/target';
+import { PROPERTY_KEYS } from '../../../support/generate/cases';
+import { invalidUpdateBodies, notObjectBodies, updateBodies } from '../../../support/generate/bodies';
+import { propertiesOf, UnsupportedSchema, wrongValuesOf, type Schema } from '../../../support/generate/from-schema';
+import { CONNECTION_SCHEMA, judge, judgeText, UPDATE_SCHEMA } from '../../../support/generate/oracle';
+import { DEFAULT_CASES } from '../../../support/generate/property';
+import { acceptableNames } from '../../../support/contract/names';
+import { CHARACTER_CLASSES } from '../../../support/generate/unicode';
+import { listChecks } from '../helpers/list-checks';
 
 const sample = <T>(arbitrary: fc.Arbitrary<T>, numRuns = 300, seed = 1) => fc.sample(arbitrary, { seed, numRuns });
 const codePoints = (text: string) => [...text].map(char => char.codePointAt(0)!);
@@ -236,26 +235,5 @@ test.describe('seed and cases', () => {
       probeMaxRequests: 0,
     };
     expect(environmentOf({ ...target, seed: 1234 } as unknown as Target)['Seed']).toBe('1234');
-  });
-
-  test('a failing run prints its seed, shrinks to a counterexample, and CONFORMANCE_SEED replays it exactly', async () => {
-    test.setTimeout(120_000);
-    const run = (index: number) =>
-      runConformance({
-        reportsDir: test.info().outputPath(`replay-${index}`),
-        behaviour: '5xx-nested-value',
-        env: { CONFORMANCE_SEED: '20261130' },
-        args: ['--grep', PROPERTY_KEYS.invalid],
-      });
-    const [first, second] = [await run(1), await run(2)];
-    for (const replay of [first, second]) {
-      expect(replay.output).toContain("Seed: 20261130 (CONFORMANCE_SEED=20261130 replays this run's generated cases)");
-      expect(replay.tests.map(t => t.status)).toEqual(['failed']);
-    }
-    const counterexample = (r: typeof first) => r.tests[0]!.annotations.find(a => a.type === 'counterexample')?.description;
-    expect(counterexample(first)).toMatch(/^responses\.documented: PUT \{.*[[{].*\} -> 500 \(seed 20261130, path "[\d:]+"\)$/);
-    expect(counterexample(second)).toBe(counterexample(first));
-    expect(first.tests[0]!.errors[0]!.message).toContain('breaks clause responses.documented');
-    expect(first.tests[0]!.errors[0]!.message).toContain(`CONFORMANCE_SEED=20261130 npx playwright test --grep "${PROPERTY_KEYS.invalid}"`);
   });
 });

@@ -2,16 +2,18 @@
 // token, must leave that token nowhere (reports, attachments, logs), and the generated Allure report,
 // opened from disk (file://, as a double-click opens it) in a real browser, must show what a reader
 // needs: the five response paths, the failed check with its response and schema violations, its cause,
-// the environment block, and a 429 probe page of a few steps with one table per trial.
+// the environment block, and (in a run of its own on the embedded mock) a 429 probe page of a few steps
+// with one table per trial.
 import fs from 'node:fs';
-import { test, expect } from './fixtures';
-import { runConformance, type ConformanceRun } from './helpers/child-run';
-import { reportPaths } from '../../support/report/paths';
-import { errorResponse } from '../../mock/operation';
-import { StorageConnectionMock, type Behaviour } from '../../mock/server';
-import { FAILURE_KIND_LABEL } from '../../support/report/failure-kind';
-import { findSecret } from './helpers/find-secret';
-import { launchChromium, reportFromDisk } from './helpers/browser';
+import path from 'node:path';
+import { test as base, expect, type ConformanceRun } from '../fixtures';
+import { runConformance } from '../helpers/child-run';
+import { reportPaths } from '../../../support/report/paths';
+import { errorResponse } from '../../../mock/operation';
+import { StorageConnectionMock, type Behaviour } from '../../../mock/server';
+import { FAILURE_KIND_LABEL } from '../../../support/report/failure-kind';
+import { findSecret } from '../helpers/find-secret';
+import { launchChromium, reportFromDisk } from '../helpers/browser';
 
 const TOKEN = `known-secret-token-${Date.now().toString(36)}-do-not-leak`;
 
@@ -44,30 +46,28 @@ const EXPECTED_KINDS: Record<string, string> = {
   // the finding again and passes on its own clause.
 };
 
+/** The run against the four faults, as a target given by URL with the known token: one per worker, read by every test below. */
+const test = base.extend<object, { failingRun: ConformanceRun }>({
+  failingRun: [
+    async ({}, use, workerInfo) => {
+      const mock = await StorageConnectionMock.create({ token: TOKEN, behaviour: fourFaults });
+      const reportsDir = path.join(workerInfo.project.outputDir, `four-faults-${workerInfo.workerIndex}`);
+      const env = { API_BASE_URL: mock.url, API_ACCESS_TOKEN: TOKEN, STORAGE_CONNECTION_ID: mock.connectionId };
+      const run = await runConformance({ reportsDir, reporters: 'configured', env }).finally(() => mock.stop());
+      await use(run);
+    },
+    { scope: 'worker', timeout: 180_000 },
+  ],
+});
+
 test.describe('reports of a run with a failing check', () => {
-  // One run, read by both tests: in order, in one worker.
+  // One run, read by every test: in order, in one worker.
   test.describe.configure({ mode: 'default' });
   let run: ConformanceRun;
   let reportsDir: string;
-
-  test.beforeAll(async ({}, testInfo) => {
-    testInfo.setTimeout(120_000);
-    reportsDir = testInfo.outputPath('reports');
-    const mock = await StorageConnectionMock.create({ token: TOKEN, behaviour: fourFaults });
-    try {
-      run = await runConformance({
-        reportsDir,
-        reporters: 'configured',
-        env: {
-          API_BASE_URL: mock.url,
-          API_ACCESS_TOKEN: TOKEN,
-          STORAGE_CONNECTION_ID: mock.connectionId,
-          RATE_LIMIT_PROBE_MAX_REQUESTS: '400',
-        },
-      });
-    } finally {
-      await mock.stop();
-    }
+  test.beforeEach(({ failingRun }) => {
+    run = failingRun;
+    reportsDir = failingRun.reportsDir;
   });
 
   test('each failure is filed under the kind its failing assertion declared, none unclassified', () => {
@@ -144,8 +144,13 @@ test.describe('reports of a run with a failing check', () => {
     }
   });
 
-  test("the 429 probe's page has a few steps: one per trial, with one table of its requests, statuses and waits", async () => {
-    const dir = reportPaths(reportsDir).allureResults;
+  test("the 429 probe's page has a few steps: one per trial, with one table of its requests, statuses and waits", async ({
+    conformanceRun,
+  }) => {
+    // The probe is off against a target given by URL: its page is that of a run of its own, on the embedded mock.
+    const probeRun = await conformanceRun({ name: 'probe', reporters: 'configured', args: ['--grep', '@throttling'] });
+    expect(probeRun.exitCode, probeRun.output).toBe(0);
+    const dir = reportPaths(probeRun.reportsDir).allureResults;
     const probe = fs
       .readdirSync(dir)
       .filter(file => file.endsWith('-result.json'))
@@ -167,7 +172,7 @@ test.describe('reports of a run with a failing check', () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      await page.goto(reportFromDisk(reportPaths(reportsDir).allureReport));
+      await page.goto(reportFromDisk(reportPaths(probeRun.reportsDir).allureReport));
       await page.getByText('429 Too many requests', { exact: true }).first().click();
       await page
         .getByText(/^a burst is throttled/)

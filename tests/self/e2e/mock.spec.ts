@@ -1,23 +1,21 @@
 // The embedded mock is a product part: it keeps the document's contract on its own (these checks do
-// not go through the conformance suite), its rate limit answers with an honest retry-after, and it
-// issues and validates tokens like the platform's authority.
+// not go through the conformance suite), its rate limit answers with an honest retry-after, per client
+// tier, and it issues and validates tokens like the platform's authority.
 import crypto from 'node:crypto';
 import http from 'node:http';
 import * as jose from 'jose';
-import { test, expect } from './fixtures';
-import { BEHAVIOURS } from '../../mock/behaviours';
-import { StorageConnectionMock } from '../../mock/server';
-import { RateLimiter } from '../../mock/rate-limit';
+import { test, expect } from '../fixtures';
+import { BEHAVIOURS } from '../../../mock/behaviours';
+import type { StorageConnectionMock } from '../../../mock/server';
+import { LOWEST_TIER_CLIENT_ID } from '../../../mock/rate-limit';
 
 const LIMIT = 3;
+test.use({ mockOptions: { rateLimit: { limit: LIMIT, windowSeconds: 1 } } });
+/** The test's mock (the mock fixture), for the helpers below. */
 let mock: StorageConnectionMock;
-test.beforeAll(async () => {
-  mock = await StorageConnectionMock.create({ rateLimit: { limit: LIMIT, windowSeconds: 1 } });
+test.beforeEach(({ mock: started }) => {
+  mock = started;
 });
-test.afterAll(async () => {
-  await mock.stop();
-});
-test.beforeEach(() => mock.reset());
 
 function put(body: string, authorization: string | null = `Bearer ${mock.token}`, id = mock.connectionId) {
   return fetch(`${mock.url}/synchronization/imodels/storageconnections/${encodeURIComponent(id)}`, {
@@ -83,6 +81,25 @@ test('past the limit it answers 429 with retry-after, and after waiting that lon
   expect((await put('{}')).status).toBe(200);
 });
 
+test.describe('the default limit, per client tier', () => {
+  test.use({ mockOptions: {} });
+
+  test("the run's own token is not throttled by a burst; a token of the lowest tier is, with the seconds left", async () => {
+    const burst = async (authorization: string, count: number) => {
+      const statuses = await Promise.all(Array.from({ length: count }, () => put('{}', authorization).then(r => r.status)));
+      return statuses.filter(status => status === 429).length;
+    };
+    expect(await burst(`Bearer ${mock.token}`, 100), "429s to the run's own token").toBe(0);
+    const lowest = (await mock.issueToken({ clientId: LOWEST_TIER_CLIENT_ID })).access_token;
+    expect(await burst(`Bearer ${lowest}`, 20), 'the first 20 of the lowest tier').toBe(0);
+    const throttled = await put('{}', `Bearer ${lowest}`);
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(throttled.headers.get('retry-after'))).toBeLessThanOrEqual(3);
+    expect(await burst(`Bearer ${mock.token}`, 1), "the run's own token is still served").toBe(0);
+  });
+});
+
 test('a request aborted mid-body is dropped quietly and the mock keeps serving', async () => {
   const failures: unknown[] = [];
   const record = (error: unknown) => failures.push(error);
@@ -127,18 +144,6 @@ test('a behaviour that throws gets a 500 and the mock keeps serving', async () =
     mock.setBehaviour(undefined);
   }
   expect((await put('{}')).status).toBe(200);
-});
-
-test('the rate limiter counts per client and tells the whole seconds left in the window', () => {
-  let now = 0;
-  const limiter = new RateLimiter({ limit: 2, windowSeconds: 5 }, () => now);
-  expect([limiter.take('a'), limiter.take('a'), limiter.take('b')].every(r => r.allowed)).toBe(true);
-  now = 1_200;
-  expect(limiter.take('a')).toEqual({ allowed: false, retryAfterSeconds: 4 });
-  now = 4_999;
-  expect(limiter.take('a')).toEqual({ allowed: false, retryAfterSeconds: 1 });
-  now = 5_000;
-  expect(limiter.take('a')).toEqual({ allowed: true });
 });
 
 test.describe('the mock as its own authority: signed tokens, validated like the platform', () => {
@@ -230,23 +235,25 @@ test.describe('behaviours of issue 18', () => {
       headers: { 'content-type': 'application/json', ...init.headers },
       body: '{"displayName":"behaviour test"}',
     });
+  /** The test's mock, answering from now on with the named behaviour of mock/behaviours.ts. */
   const withBehaviour = async (name: string, use: (target: StorageConnectionMock) => Promise<void>) => {
-    const target = await StorageConnectionMock.create({ behaviour: BEHAVIOURS[name]!.behaviour });
-    try {
-      await use(target);
-    } finally {
-      await target.stop();
-    }
+    mock.setBehaviour(BEHAVIOURS[name]!.behaviour);
+    await use(mock);
   };
   const auth = (target: StorageConnectionMock) => ({ authorization: `Bearer ${target.token}` });
 
-  test('uuid-ids seeds a UUID connection, compares UUIDs without case and refuses ids of another shape with 422', async () => {
-    await withBehaviour('uuid-ids', async target => {
-      expect(target.connectionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-      expect((await request(target, target.connectionId.toUpperCase(), { headers: auth(target) })).status).toBe(200);
-      expect((await request(target, crypto.randomUUID(), { headers: auth(target) })).status).toBe(404);
-      expect((await request(target, 'b'.repeat(43), { headers: auth(target) })).status).toBe(422);
-      expect((await request(target, 'b'.repeat(43))).status, 'authentication first').toBe(401);
+  test.describe('uuid-ids', () => {
+    // Its seed (a UUID connection) is made when the mock starts.
+    test.use({ mockOptions: { behaviour: BEHAVIOURS['uuid-ids']!.behaviour } });
+
+    test('uuid-ids seeds a UUID connection, compares UUIDs without case and refuses ids of another shape with 422', async () => {
+      await withBehaviour('uuid-ids', async target => {
+        expect(target.connectionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        expect((await request(target, target.connectionId.toUpperCase(), { headers: auth(target) })).status).toBe(200);
+        expect((await request(target, crypto.randomUUID(), { headers: auth(target) })).status).toBe(404);
+        expect((await request(target, 'b'.repeat(43), { headers: auth(target) })).status).toBe(422);
+        expect((await request(target, 'b'.repeat(43))).status, 'authentication first').toBe(401);
+      });
     });
   });
 
