@@ -4,11 +4,11 @@
 // record each exchange with the credentials redacted.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test, expect } from './fixtures';
-import { recordingHooks } from '../../support/checks/recorder';
-import { NO_BODY, raw, StorageConnectionsClient, TransportError } from '../../support/client/client';
-import { RECOMMENDED_ACCEPT } from '../../support/contract/operation';
-import { registerSecret } from '../../support/report/secrets';
+import { test, expect } from '../fixtures';
+import { recordingHooks } from '../../../support/checks/recorder';
+import { NO_BODY, raw, StorageConnectionsClient, TransportError } from '../../../support/client/client';
+import { RECOMMENDED_ACCEPT } from '../../../support/contract/operation';
+import { registerSecret } from '../../../support/report/secrets';
 
 const TOKEN = 'secret-token-for-client-test';
 registerSecret(TOKEN);

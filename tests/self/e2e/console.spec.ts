@@ -4,11 +4,8 @@
 // runs of the suite through npm run conformance, read against the Allure results they wrote.
 import fs from 'node:fs';
 import path from 'node:path';
-import { test, expect } from './fixtures';
-import { runConformance, type ConformanceRun } from './helpers/child-run';
-import { reportPaths, PROJECT_ROOT } from '../../support/report/paths';
-import { StorageConnectionMock } from '../../mock/server';
-import { checkLine, closingBlock, type CheckOutcome } from '../../support/report/console-summary';
+import { test, expect, type ConformanceRun } from '../fixtures';
+import { reportPaths, PROJECT_ROOT } from '../../../support/report/paths';
 
 interface AllureResult {
   name: string;
@@ -41,25 +38,17 @@ function expectOneReport(run: ConformanceRun): void {
   expect(file).toMatch(/allure-report\/index\.html$/);
 }
 
-test('a run against a target given by URL: each skip says why on its line, and the closing block reads at a glance', async () => {
-  const mock = await StorageConnectionMock.create();
-  const reportsDir = test.info().outputPath('reports');
-  let run: ConformanceRun;
-  try {
-    run = await runConformance({
-      reportsDir,
-      reporters: 'configured',
-      args: ['--grep', '@401|@429'],
-      env: {
-        API_BASE_URL: mock.url,
-        API_ACCESS_TOKEN: mock.token,
-        STORAGE_CONNECTION_ID: mock.connectionId,
-        RATE_LIMIT_PROBE_MAX_REQUESTS: '0',
-      },
-    });
-  } finally {
-    await mock.stop();
-  }
+test('a run against a target given by URL: each skip says why on its line, and the closing block reads at a glance', async ({
+  mock,
+  conformanceRun,
+}) => {
+  const run = await conformanceRun({
+    against: mock,
+    reporters: 'configured',
+    args: ['--grep', '@401|@429'],
+    env: { RATE_LIMIT_PROBE_MAX_REQUESTS: '0' },
+  });
+  const reportsDir = run.reportsDir;
   expect(run.exitCode, run.output).toBe(0);
   const skipped = allureResults(reportsDir).filter(r => r.status === 'skipped');
   expect(skipped.length, 'this run skips the probe and the token causes only the embedded mock provides').toBeGreaterThan(1);
@@ -88,10 +77,10 @@ test('a run against a target given by URL: each skip says why on its line, and t
   expectOneReport(run);
 });
 
-test('a failing run: the failure once with its error, the finding with its count, the requests the mock received', async () => {
-  const reportsDir = test.info().outputPath('reports');
-  const run = await runConformance({
-    reportsDir,
+test('a failing run: the failure once with its error, the finding with its count, the requests the mock received', async ({
+  conformanceRun,
+}) => {
+  const run = await conformanceRun({
     reporters: 'configured',
     behaviour: '429-no-retry-after',
     args: ['--grep', '@throttling'],
@@ -110,59 +99,4 @@ test('a failing run: the failure once with its error, the finding with its count
   expect(block).toContainEqual(expect.stringMatching(/^Requests: \d+ sent to the embedded mock$/));
   expect(run.output.match(/^ *\d+ (passed|failed)\b/gm), "no closing line of Playwright's own ('  1 failed')").toBeNull();
   expectOneReport(run);
-});
-
-const outcome = (over: Partial<CheckOutcome>): CheckOutcome => ({
-  file: '401-token-causes.spec.ts',
-  line: 7,
-  titlePath: ['a check'],
-  tags: ['@401'],
-  outcome: 'passed',
-  durationMs: 12,
-  annotations: [],
-  ...over,
-});
-
-test('a check line is clipped to the width, but a skip reason never is', () => {
-  const long = 'a '.repeat(100);
-  expect(checkLine(outcome({ titlePath: [long] }), 100).length).toBeLessThanOrEqual(100);
-  const reason = `the target cannot give its token ${'because '.repeat(20)}`;
-  const skipped = checkLine(outcome({ titlePath: [long], outcome: 'skipped', annotations: [{ type: 'skip', description: reason }] }), 100);
-  expect(skipped).toMatch(new RegExp(`^ {2}- 401-token-causes\\.spec\\.ts:7 › a a .*… — skipped: ${reason}$`));
-  expect(checkLine(outcome({ outcome: 'skipped' }), 100)).toContain('— skipped: no reason given');
-});
-
-test('the closing block lists each finding once, with its count of responses and checks', () => {
-  const a = '422.invalid — a 422 with error.code "X" instead of InvalidStorageConnectionRequest';
-  const b = 'responses.json — a 422 labelled text/plain';
-  const checks = [
-    outcome({ titlePath: ['first'], annotations: [{ type: 'finding', description: a }] }),
-    outcome({
-      titlePath: ['second'],
-      annotations: [
-        { type: 'finding again', description: a },
-        { type: 'finding', description: b },
-      ],
-    }),
-    outcome({
-      titlePath: ['third'],
-      annotations: [
-        { type: 'finding again', description: a },
-        { type: 'skip', description: 'x' },
-      ],
-    }),
-  ];
-  const block = closingBlock({
-    checks,
-    durationMs: 1000,
-    requests: '3 sent',
-    findingsFile: 'reports/findings.md',
-    report: 'reports/x.html',
-  });
-  expect(block.slice(block.indexOf('Findings: 2 (reports/findings.md)'), block.indexOf('Findings: 2 (reports/findings.md)') + 3)).toEqual([
-    'Findings: 2 (reports/findings.md)',
-    '  422.invalid: a 422 with error.code "X" instead of InvalidStorageConnectionRequest (3 responses in 3 checks)',
-    '  responses.json: a 422 labelled text/plain (1 response in 1 check)',
-  ]);
-  expect(block.slice(-2)).toEqual(['Requests: 3 sent', 'Report: reports/x.html']);
 });
