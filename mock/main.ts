@@ -6,6 +6,7 @@
 import { behaviourNamed } from './behaviours';
 import { StorageConnectionMock } from './server';
 import { DISCOVERY_PATH, MOCK_TOKEN_LIFETIME_SECONDS, MOCK_TOKENS_PATH } from './tokens';
+import { LOWEST_TIER_CLIENT_ID, MOCK_RATE_LIMIT } from './rate-limit';
 
 async function main(): Promise<void> {
   const port = process.env.MOCK_PORT ? Number(process.env.MOCK_PORT) : 0;
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   console.log(`Update StorageConnection mock listening${behaviour ? ` with ${behaviour.kind} ${process.env.MOCK_BEHAVIOUR}: ${behaviour.description}` : ''}
   its tokens' issuer (OpenID discovery): ${mock.url}${DISCOVERY_PATH}; the token below: ${lifetime};
   POST ${mock.url}${MOCK_TOKENS_PATH} issues others, e.g. {"scope":"other"} or {"lifetimeSeconds":60,"issuedSecondsAgo":120}
+  rate limit per client: ${tier(MOCK_RATE_LIMIT)}; a token for {"clientId":"${LOWEST_TIER_CLIENT_ID}"}, the lowest tier: ${tier(lowest)}
   API_BASE_URL=${mock.url}
   API_ACCESS_TOKEN=${mock.token}
   STORAGE_CONNECTION_ID=${mock.connectionId}
@@ -40,6 +42,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }
+
+const lowest = MOCK_RATE_LIMIT.tiers![LOWEST_TIER_CLIENT_ID]!;
+const tier = ({ limit, windowSeconds }: { limit: number; windowSeconds: number }) => `${limit} requests in ${windowSeconds} s`;
 
 /** One line saying why the mock could not listen and what to do about it. */
 function listenFailure(port: number, error: NodeJS.ErrnoException): string {
