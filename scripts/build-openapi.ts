@@ -1,7 +1,7 @@
 // `npm run openapi`: assembles schemas/openapi.json, the operation's OpenAPI 3.1 definition, from the
 // contract's one source of truth: the JSON Schema files (embedded as components/schemas, their $refs
 // pointed at components) and the document's examples (components/examples, referred to by the
-// request body and each response). Never edit openapi.json by hand: tests/self/openapi.spec.ts fails
+// request body and each response). Never edit openapi.json by hand: tests/self/unit/openapi.spec.ts fails
 // when it differs from what this script makes.
 //
 // Why embedded and not `$ref: "Link.schema.json"` by file: Prism 5 loads such refs, but only because
