@@ -2,6 +2,9 @@
 // it, so a leaked write fails the check that made the request and does not spill into the checks after it.
 import { test, expect } from '../fixtures';
 
+// A whole run in which every check that made a refused request fails, each failure restarting Playwright's worker: minutes on a busy machine.
+test.describe.configure({ timeout: 240_000 });
+
 // A server that writes before it refuses (401) or writes the valid part of a refused update (422)
 // breaks the check that made the refused request, and only that one: the fixtures read the connection
 // back after any refused PUT and restore it, so the write does not spill into the checks after it.
