@@ -7,9 +7,6 @@ import { defineConfig } from '@playwright/test';
 import { reportPaths } from '../../support/report/paths';
 
 const KILL_MATRIX = /kill-matrix\.spec\.ts$/;
-// Until its owner's edits land, judge.spec.ts (unit) is still at the top of tests/self.
-const UNIT = [/[\\/]unit[\\/].+\.spec\.ts$/, /[\\/]self[\\/]judge\.spec\.ts$/];
-const E2E = /[\\/]e2e[\\/].+\.spec\.ts$/;
 
 export default defineConfig({
   // Independent tests: spread them over both cores.
@@ -21,8 +18,8 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: reportPaths().root + '/self/test-results',
   projects: [
-    { name: 'kill-matrix', testDir: '.', testMatch: KILL_MATRIX, timeout: 540_000 },
-    { name: 'unit', testDir: '.', testMatch: UNIT, timeout: 30_000 },
-    { name: 'e2e', testDir: '.', testMatch: E2E, testIgnore: KILL_MATRIX },
+    { name: 'kill-matrix', testDir: './e2e', testMatch: KILL_MATRIX, timeout: 540_000 },
+    { name: 'unit', testDir: './unit', timeout: 30_000 },
+    { name: 'e2e', testDir: './e2e', testIgnore: KILL_MATRIX },
   ],
 });

@@ -4,12 +4,12 @@
 // interrupted check, an unrelated check failing, a teardown error, a crash, a finding of another clause,
 // a variant whose probe was skipped), it must say no; a related check failing on another clause is
 // reported as such.
-import { test, expect } from './fixtures';
-import { BEHAVIOURS } from '../../mock/behaviours';
-import type { ClauseId } from '../../support/contract/clauses';
-import { FINDING, FINDING_AGAIN, findingText } from '../../support/report/findings';
-import type { ConformanceRun, TestVerdict } from './helpers/child-run';
-import { judge } from './kill-matrix';
+import { test, expect } from '../fixtures';
+import { BEHAVIOURS } from '../../../mock/behaviours';
+import type { ClauseId } from '../../../support/contract/clauses';
+import { FINDING, FINDING_AGAIN, findingText } from '../../../support/report/findings';
+import type { ConformanceRun, TestVerdict } from '../helpers/child-run';
+import { judge } from '../helpers/kill-matrix';
 
 const SPEC = '/project/tests/conformance/';
 

@@ -9,11 +9,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BEHAVIOURS, type NamedBehaviour } from '../../mock/behaviours';
-import { runConformance, type ConformanceRun, type TestVerdict } from './helpers/child-run';
-import { PROJECT_ROOT } from '../../support/report/paths';
-import { clausesOf, type ClauseId } from '../../support/contract/clauses';
-import { FINDING, findingText, parseFinding, type FindingFact } from '../../support/report/findings';
+import { BEHAVIOURS, type NamedBehaviour } from '../../../mock/behaviours';
+import { runConformance, type ConformanceRun, type TestVerdict } from './child-run';
+import { PROJECT_ROOT } from '../../../support/report/paths';
+import { clausesOf, type ClauseId } from '../../../support/contract/clauses';
+import { FINDING, findingText, parseFinding, type FindingFact } from '../../../support/report/findings';
 
 /**
  * A fault run stops at its first failed check (each failure would restart Playwright's worker, which

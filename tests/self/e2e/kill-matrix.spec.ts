@@ -1,12 +1,12 @@
 // The suite's detection power as a test: every fault of the mock must be caught by a check related to
 // it, and every variant (a server that keeps the contract differently) must pass. Prints the matrix
 // and writes reports/kill-matrix.md, whatever the outcome.
-import { test, expect } from './fixtures';
-import { BEHAVIOURS } from '../../mock/behaviours';
-import { CLAUSES, clausesOf } from '../../support/contract/clauses';
-import type { Tag } from '../../support/contract/tags';
-import { listChecks } from './helpers/list-checks';
-import { defaultConcurrency, runMatrix, toMarkdown, writeMatrix } from './kill-matrix';
+import { test, expect } from '../fixtures';
+import { BEHAVIOURS } from '../../../mock/behaviours';
+import { CLAUSES, clausesOf } from '../../../support/contract/clauses';
+import type { Tag } from '../../../support/contract/tags';
+import { listChecks } from '../helpers/list-checks';
+import { defaultConcurrency, runMatrix, toMarkdown, writeMatrix } from '../helpers/kill-matrix';
 
 test('every fault names the tags of checks that exist and the clause it breaks, which one of those checks enforces', () => {
   const faults = Object.keys(BEHAVIOURS).filter(name => BEHAVIOURS[name]!.kind === 'fault');
