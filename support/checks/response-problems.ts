@@ -75,7 +75,11 @@ export function checkResponse(response: ApiResponse, statuses: readonly number[]
     const expected = nearest(status, statuses);
     problems.push({
       clause: STATUS_CLAUSE[Number(expected)] ?? STATUS_CLAUSE[statuses[0]!] ?? 'responses.documented',
-      what: `a ${status} where ${expected} is expected`,
+      // Without valid credentials, any answer but 401 is one hole (a 200, a 404 or a 422 alike: the status is the example).
+      what:
+        statuses.length === 1 && statuses[0] === 401
+          ? 'a request without valid credentials not refused with 401'
+          : `a ${status} where ${expected} is expected`,
       detail: `status ${status}, expected ${statuses.join(' or ')}`,
       kind: 'Unexpected status',
     });
