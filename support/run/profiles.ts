@@ -137,6 +137,8 @@ export type ProfileName = keyof typeof PROFILES;
 
 /** The `Prefer` rule of a check under the profile, if any. */
 export function preferFor(profile: TargetProfile, testTags: readonly string[]): PreferRule | undefined {
+  // A check the profile skips is sent with nothing: a skip wins over a Prefer rule of another tag.
+  if (skipReasonFor(profile, testTags)) return undefined;
   return profile.preferRules.find(rule => testTags.includes(rule.tag));
 }
 

@@ -91,7 +91,7 @@ test('a failing run: the failure once with its error, the finding with its count
   const block = closing(run);
   expect(block[0]).toMatch(/^1 check in [\d.]+ s: 0 passed, 1 failed, 0 skipped$/);
   const findings = block.find(line => line.startsWith('Findings: '));
-  expect(findings, 'the missing retry-after, once, and where to read it').toMatch(/^Findings: 1 \(.*[\\/]reports[\\/]findings\.md\)$/);
+  expect(findings, 'the missing retry-after, once, and where to read it').toMatch(/^Findings: 1 \(.*[\\/]findings\.md\)$/);
   expect(block).toContainEqual(
     expect.stringMatching(/^ {2}retry-after\.seconds: a 429 without a whole-seconds retry-after \(\d+ responses? in 1 check\)$/),
   );
