@@ -1,5 +1,5 @@
 // Faults that break one thing in every response of a kind: the cases where a suite without findings
-// turned the whole report red for one fact. Each must be detected, and tests/self/findings.spec.ts runs
+// turned the whole report red for one fact. Each must be detected, and tests/self/e2e/findings.spec.ts runs
 // the whole suite against each to show that it fails at most two checks and names one finding.
 import { isPut, mapConnection, mapResponse, onStatus, withHeaders } from './behaviour-kit';
 import type { Fault } from './faults';

@@ -2,7 +2,7 @@
 // characters that none of the fixed checks sends (tests/conformance/ besides generated.spec.ts), so
 // only the property-based checks (tests/conformance/generated.spec.ts) can catch it. Each trigger is a
 // predicate on the request body, exported for the self-tests, which measure how surely the generated
-// cases of one run reach it (tests/self/generated.spec.ts).
+// cases of one run reach it (tests/self/e2e/seed-replay.spec.ts).
 import { bodyObject, isPut, onStatus, serverError, type Behaviour } from './behaviour-kit';
 import type { Fault } from './faults';
 import { parseUpdate } from './operation';
