@@ -13,20 +13,20 @@ import { expect } from './matchers';
  * example names the property), so that a stale echo or a lost update is one line, not one per property.
  */
 export const FACTS = {
-  identity: (): FindingFact => ({ clause: '200.updated', what: "a 200 whose id, iModelId or iTwinId is not the connection's at the path" }),
+  identity: { clause: '200.updated', what: "a 200 whose id, iModelId or iTwinId is not the connection's at the path" },
   /** A body that names read-only properties: an identity that follows them is update.read-only's finding. */
-  readOnly: (): FindingFact => ({ clause: 'update.read-only', what: "a body with read-only properties changed the connection's identity" }),
-  echoed: (): FindingFact => ({ clause: 'update.properties', what: 'a 200 that does not echo a value the update sent' }),
-  kept: (): FindingFact => ({ clause: 'update.properties', what: 'a 200 in which a property left out of the update changed' }),
-  stored: (): FindingFact => ({ clause: 'update.operation', what: 'a connection read back that does not hold what the update wrote' }),
-};
+  readOnly: { clause: 'update.read-only', what: "a body with read-only properties changed the connection's identity" },
+  echoed: { clause: 'update.properties', what: 'a 200 that does not echo a value the update sent' },
+  kept: { clause: 'update.properties', what: 'a 200 in which a property left out of the update changed' },
+  stored: { clause: 'update.operation', what: 'a connection read back that does not hold what the update wrote' },
+} satisfies Record<string, FindingFact>;
 
 /**
  * Compares `actual` with `expected` property by property, each a finding of `fact(name)`; returns the
  * names that differed (whether this check failed with them or recorded them).
  */
 export async function expectEach(
-  fact: () => FindingFact,
+  fact: FindingFact,
   actual: Connection,
   expected: Connection,
   names: readonly string[],
@@ -36,7 +36,7 @@ export async function expectEach(
   for (const name of names) {
     if (isDeepStrictEqual(actual[name], expected[name])) continue;
     wrong.push(name);
-    await asFinding(fact(), () => expect(actual[name], `${why}: ${name}`).toEqual(expected[name]));
+    await asFinding(fact, () => expect(actual[name], `${why}: ${name}`).toEqual(expected[name]));
   }
   return wrong;
 }
@@ -50,7 +50,7 @@ export async function expectThisConnection(
   connection: Connection,
   target: Target,
   why = 'the echoed connection is the one at the path',
-  fact = FACTS.identity,
+  fact: FindingFact = FACTS.identity,
 ) {
   const expected = { ...identityOf(target.original), id: target.connectionId };
   const names = Object.keys(expected).filter(name => comparable(connection, name));

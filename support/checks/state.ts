@@ -93,7 +93,7 @@ export async function readBackUntil(
 }
 
 /** The fact a changed property breaks after requests that must change nothing (`why`): one, whichever property changed. */
-export const unchangedFact = (why: string, clause: ClauseId) => (): FindingFact => ({ clause, what: `the connection changed ${why}` });
+export const unchangedFact = (why: string, clause: ClauseId): FindingFact => ({ clause, what: `the connection changed ${why}` });
 
 /** The properties a request that changes nothing must leave as they were. */
 export const CONNECTION_PROPERTIES = ['id', 'iModelId', 'iTwinId', 'displayName', 'authenticationType'];

@@ -75,13 +75,13 @@ export async function expectEcho(body: Record<string, unknown>, echoed: Connecti
     if (got === undefined) continue; // left out of the echo: the schema's finding, not this one's
     if (!(name in body)) {
       if (!isDeepStrictEqual(got, original[name])) wrong.push(name);
-      await asFinding(FACTS.kept(), () => expect(got, `${name}, left out of the update, keeps its value`).toEqual(original[name]));
+      await asFinding(FACTS.kept, () => expect(got, `${name}, left out of the update, keeps its value`).toEqual(original[name]));
       continue;
     }
     const sent = body[name];
     if (typeof sent !== 'string') continue; // null, where the document is silent: any value the read-back confirms
     // undefined: the echo was wrong, a finding another check failed with (this one records it and goes on).
-    const judged = await asFinding(FACTS.echoed(), () => {
+    const judged = await asFinding(FACTS.echoed, () => {
       if (isFreeText(schema)) expect(acceptableNames(sent), `an accepted ${name} is echoed as sent`).toContain(got);
       else if ((resolved(schema).enum as unknown[] | undefined)?.includes(sent))
         expect(got, `an accepted ${name} is echoed as sent`).toBe(sent);

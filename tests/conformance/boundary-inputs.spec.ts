@@ -83,14 +83,14 @@ test.describe('boundary inputs: 200 or 422, never 5xx', () => {
           if (typeof sent.displayName === 'string' && connection.displayName !== undefined) {
             const accepted = acceptableNames(sent.displayName);
             if (!accepted.includes(connection.displayName)) echoWrong.push('displayName');
-            await asFinding(FACTS.echoed(), () =>
+            await asFinding(FACTS.echoed, () =>
               expect(accepted, 'an accepted displayName is echoed as sent').toContain(connection.displayName),
             );
           }
           if (typeof sent.authenticationType === 'string' && connection.authenticationType !== undefined) {
             const type = sent.authenticationType.toLowerCase();
             if (connection.authenticationType.toLowerCase() !== type) echoWrong.push('authenticationType');
-            await asFinding(FACTS.echoed(), () =>
+            await asFinding(FACTS.echoed, () =>
               expect(connection.authenticationType?.toLowerCase(), 'an accepted authenticationType is echoed as sent, up to case').toBe(
                 type,
               ),
