@@ -8,32 +8,20 @@ import { connectionIn, mutableState, sameState, writeBackBody, type Connection }
 import { noteFailureKind } from '../report/failure-kind';
 import type { Target } from '../run/target';
 import { expectEach } from './echo';
-import { asFinding, type FindingFact } from './findings';
+import type { FindingFact } from './findings';
 import { expect, knownFindingsOf } from './matchers';
 
 /**
- * Runs assertions about the stored state; a failure among them is filed as state not preserved. With
- * `what` (the deviation, as a rule), it is a finding of the clause the check's tags name for state.
+ * Runs assertions about the stored state; a failure among them is filed as state not preserved (the
+ * assertions themselves say which finding it is, through expectEach or asFinding).
  */
-export async function aboutState<T>(assertions: () => T | Promise<T>, what?: string): Promise<T | undefined> {
-  const info = test.info();
+export async function aboutState<T>(assertions: () => T | Promise<T>): Promise<T> {
   try {
-    if (!what) return await assertions();
-    const clause = brokenClauseOf('State not preserved', info.tags) ?? 'update.operation';
-    return await asFinding({ clause, what }, assertions);
+    return await assertions();
   } catch (error) {
-    noteFailureKind(info, 'State not preserved');
+    noteFailureKind(test.info(), 'State not preserved');
     throw error;
   }
-}
-
-/** The properties in which two connections differ, among those named. */
-export function differing(
-  a: Connection,
-  b: Connection,
-  names = ['id', 'iModelId', 'iTwinId', 'displayName', 'authenticationType'],
-): string[] {
-  return names.filter(name => a[name] !== b[name]);
 }
 
 /**
@@ -165,9 +153,8 @@ export async function restoreOriginal(api: StorageConnectionsClient, target: Tar
   const response = await api.update(target.connectionId, writeBackBody(target.original), { outsideBudget: true });
   if (response.status === 200 && sameState(connectionIn(response.json), target.original)) return;
   const stored = await readBackUntil(api, target, read => sameState(read, target.original));
-  await aboutState(
-    () =>
-      expect(mutableState(stored), `restoring the connection (the PUT answered ${response.status})`).toEqual(mutableState(target.original)),
-    'the original state could not be written back',
+  // The suite's own housekeeping, not a judgment of a check: a failure here is no finding.
+  await aboutState(() =>
+    expect(mutableState(stored), `restoring the connection (the PUT answered ${response.status})`).toEqual(mutableState(target.original)),
   );
 }
