@@ -22,6 +22,15 @@ export const DEFAULTS = Object.freeze({
   unresponsiveAfter: 3,
   /** The largest response body read whole, in bytes (CONFORMANCE_MAX_RESPONSE_BYTES). */
   maxResponseBytes: 10 * 1024 * 1024,
+  /**
+   * Most requests the run sends in any minute (CONFORMANCE_RATE_PER_MINUTE): safely under the platform's
+   * lowest tier, about 500 a minute (../shared/reference/platform-notes.md). The 429 probe alone goes past it, by design.
+   */
+  ratePerMinute: 400,
+  /** Most requests in flight at once, for the checks that cannot disturb each other (CONFORMANCE_CONCURRENCY). */
+  concurrency: 8,
+  /** Delay the embedded mock adds to each answer of the operation, in milliseconds (MOCK_LATENCY_MS): a live round trip, for the bench. */
+  mockLatencyMs: 0,
   /** Cases per generated property (CONFORMANCE_GENERATED_CASES). */
   generatedCases: Object.freeze({ mock: 40, other: 5 }) as ByTarget,
   /** The authority and the scope of client credentials (IMS_AUTHORITY, IMS_SCOPE). */
@@ -51,9 +60,12 @@ export const VARIABLES = {
   STORAGE_CONNECTION_ID: false,
   TARGET_PROFILE: false,
   MOCK_BEHAVIOUR: false,
+  MOCK_LATENCY_MS: false,
   RATE_LIMIT_PROBE_MAX_REQUESTS: false,
   CONFORMANCE_REQUEST_BUDGET: false,
   CONFORMANCE_READ_LAG_SECONDS: false,
+  CONFORMANCE_RATE_PER_MINUTE: false,
+  CONFORMANCE_CONCURRENCY: false,
   CONFORMANCE_REQUEST_DEADLINE_SECONDS: false,
   CONFORMANCE_UNRESPONSIVE_AFTER: false,
   CONFORMANCE_MAX_RESPONSE_BYTES: false,

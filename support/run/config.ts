@@ -47,6 +47,12 @@ export interface SuiteConfig extends OutputPaths {
   readonly requestDeadlineSeconds: number;
   /** Transport failures in a row after which the target counts as unresponsive. */
   readonly unresponsiveAfter: number;
+  /** Most requests the run sends in any minute (the 429 probe's burst aside). */
+  readonly ratePerMinute: number;
+  /** Most requests in flight at once. */
+  readonly concurrency: number;
+  /** Delay the embedded mock adds to each answer of the operation, in milliseconds. */
+  readonly mockLatencyMs: number;
   /** The largest response body read whole; a larger one is a finding. */
   readonly maxResponseBytes: number;
   /** What kind of stand-in the target is (run/profiles.ts), if not the real API or the embedded mock. */
@@ -91,6 +97,21 @@ function readTransport(env: NodeJS.ProcessEnv) {
       'the transport failures in a row after which the target counts as unresponsive',
       DEFAULTS.unresponsiveAfter,
     ),
+    ratePerMinute: whole(
+      'CONFORMANCE_RATE_PER_MINUTE',
+      1,
+      100_000,
+      'the most requests the run sends in any minute',
+      DEFAULTS.ratePerMinute,
+    ),
+    concurrency: whole('CONFORMANCE_CONCURRENCY', 1, 64, 'the most requests in flight at once', DEFAULTS.concurrency),
+    mockLatencyMs: whole(
+      'MOCK_LATENCY_MS',
+      0,
+      10_000,
+      'the delay the embedded mock adds to each answer, in milliseconds',
+      DEFAULTS.mockLatencyMs,
+    ),
     maxResponseBytes: whole(
       'CONFORMANCE_MAX_RESPONSE_BYTES',
       1024,
@@ -119,6 +140,10 @@ function readTarget(
   if (env.MOCK_BEHAVIOUR)
     throw new ConfigError(
       'MOCK_BEHAVIOUR is set but so is API_BASE_URL, and a behaviour applies to the embedded mock only: unset MOCK_BEHAVIOUR (or API_BASE_URL).',
+    );
+  if (env.MOCK_LATENCY_MS)
+    throw new ConfigError(
+      'MOCK_LATENCY_MS is set but so is API_BASE_URL, and the delay applies to the embedded mock only: unset MOCK_LATENCY_MS (or API_BASE_URL).',
     );
   if (budget !== undefined && probe !== undefined && budget < probe)
     throw new ConfigError(
