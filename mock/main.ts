@@ -1,6 +1,7 @@
 // `npm run mock`: starts the embedded mock alone and prints how to reach it; Ctrl-C stops it.
 // MOCK_PORT chooses the port (default: a free one); MOCK_BEHAVIOUR one of the named faults or variants
-// of mock/behaviours.ts. The token printed is a JWT the mock signed, valid for a day; the mock validates
+// of mock/behaviours.ts, or a comma-separated list of them composed in order; MOCK_LATENCY_MS a delay
+// in milliseconds before each answer of the operation (default 0). The token printed is a JWT the mock signed, valid for a day; the mock validates
 // every token like the platform (mock/tokens.ts). MOCK_TOKEN gives a fixed token to accept as it is
 // instead, for clients that need a known value.
 import { behaviourNamed } from './behaviours';
@@ -14,6 +15,13 @@ async function main(): Promise<void> {
     console.error(`MOCK_PORT "${process.env.MOCK_PORT}" is not a port number: set it to 0-65535 or unset it.`);
     process.exit(2);
   }
+  const latency = process.env.MOCK_LATENCY_MS || '0';
+  if (!/^\d+$/.test(latency) || Number(latency) > 10_000) {
+    console.error(
+      `MOCK_LATENCY_MS "${latency}" is not a whole number from 0 to 10000: set it to the delay before each answer, in milliseconds.`,
+    );
+    process.exit(2);
+  }
   let behaviour;
   try {
     behaviour = behaviourNamed(process.env.MOCK_BEHAVIOUR);
@@ -23,7 +31,12 @@ async function main(): Promise<void> {
   }
   let mock: StorageConnectionMock;
   try {
-    mock = await StorageConnectionMock.create({ port, token: process.env.MOCK_TOKEN || undefined, behaviour: behaviour?.behaviour });
+    mock = await StorageConnectionMock.create({
+      port,
+      token: process.env.MOCK_TOKEN || undefined,
+      behaviour: behaviour?.behaviour,
+      latencyMs: Number(latency),
+    });
   } catch (error) {
     console.error(listenFailure(port, error as NodeJS.ErrnoException));
     process.exit(2);
@@ -32,7 +45,7 @@ async function main(): Promise<void> {
   console.log(`Update StorageConnection mock listening${behaviour ? ` with ${behaviour.kind} ${process.env.MOCK_BEHAVIOUR}: ${behaviour.description}` : ''}
   its tokens' issuer (OpenID discovery): ${mock.url}${DISCOVERY_PATH}; the token below: ${lifetime};
   POST ${mock.url}${MOCK_TOKENS_PATH} issues others, e.g. {"scope":"other"} or {"lifetimeSeconds":60,"issuedSecondsAgo":120}
-  rate limit per client: ${tier(MOCK_RATE_LIMIT)}; a token for {"clientId":"${LOWEST_TIER_CLIENT_ID}"}, the lowest tier: ${tier(lowest)}
+  ${Number(latency) ? `each answer of the operation is delayed by ${latency} ms (MOCK_LATENCY_MS)\n  ` : ''}rate limit per client: ${tier(MOCK_RATE_LIMIT)}; a token for {"clientId":"${LOWEST_TIER_CLIENT_ID}"}, the lowest tier: ${tier(lowest)}
   API_BASE_URL=${mock.url}
   API_ACCESS_TOKEN=${mock.token}
   STORAGE_CONNECTION_ID=${mock.connectionId}

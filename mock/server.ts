@@ -2,6 +2,8 @@
 // seeded connection and an authority of its own (mock/tokens.ts): it issues signed JWTs, publishes its
 // key through OpenID discovery, and validates the token of every request. create() / stop() / reset(),
 // and setBehaviour() to change how it answers (the faults and variants of mock/behaviours.ts use it).
+// latencyMs delays each answer of the operation, as a network would: a timer per request, so requests
+// in flight at once overlap (MOCK_LATENCY_MS; the benchmark's figure of a run on a slow network).
 // Besides the operation it serves, outside any behaviour and outside the request count:
 //   GET  /.well-known/openid-configuration       discovery (issuer, jwks_uri)
 //   GET  /.well-known/openid-configuration/jwks  the public key
@@ -47,6 +49,11 @@ export interface MockOptions {
   rateLimit?: RateLimitOptions;
   seed?: StoredConnection[];
   behaviour?: Behaviour;
+  /**
+   * Milliseconds each answer of the operation waits before it is written (default 0): every request
+   * outside discovery, the key and /_mock/tokens. One timer per request, never a queue.
+   */
+  latencyMs?: number;
 }
 
 const DEFAULT_RATE_LIMIT: RateLimitOptions = MOCK_RATE_LIMIT;
@@ -65,6 +72,7 @@ export class StorageConnectionMock {
     private readonly context: OperationContext,
     seed: StoredConnection[],
     behaviour?: Behaviour,
+    private readonly latencyMs = 0,
   ) {
     this.url = context.linkBase;
     this.token = context.token;
@@ -73,6 +81,9 @@ export class StorageConnectionMock {
   }
 
   static async create(options: MockOptions = {}): Promise<StorageConnectionMock> {
+    const latencyMs = options.latencyMs ?? 0;
+    if (!Number.isFinite(latencyMs) || latencyMs < 0)
+      throw new Error(`latencyMs ${latencyMs} is not a delay: give 0 or more milliseconds.`);
     const seed = options.seed ?? options.behaviour?.seed?.() ?? [seedConnection()];
     const server = http.createServer();
     server.keepAliveTimeout = 5_000;
@@ -91,7 +102,7 @@ export class StorageConnectionMock {
       tokens,
       linkBase: url,
     };
-    const mock = new StorageConnectionMock(server, context, seed, options.behaviour);
+    const mock = new StorageConnectionMock(server, context, seed, options.behaviour, latencyMs);
     // A failure serve() did not answer itself (say, headers a behaviour made up that Node refuses)
     // gets a 500 while nothing is sent yet, else the exchange is dropped: never an unhandled
     // rejection in the process hosting the mock (the Playwright runner).
@@ -158,6 +169,8 @@ export class StorageConnectionMock {
       response = { status: 500, headers: { 'content-type': 'text/plain' }, body: `mock failure: ${String(error)}` };
       body = response.body as string;
     }
+    // The network's share: the answer is ready, and reaches the client latencyMs later.
+    if (this.latencyMs > 0) await delay(this.latencyMs);
     if (res.destroyed) return;
     if (response.transport) return sendMisbehaving(res, response.status, response.headers, body, response.transport);
     res.writeHead(response.status, response.headers);
@@ -178,6 +191,9 @@ export class StorageConnectionMock {
     return json(201, await tokens.issue(request));
   }
 }
+
+/** A timer that does not keep the process alive on its own (stop() ends the mock's sockets meanwhile). */
+const delay = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms).unref());
 
 function send(res: http.ServerResponse, response: MockResponse): void {
   if (res.destroyed) return;

@@ -60,7 +60,10 @@ export async function startTarget(config: SuiteConfig, shard: FullConfig['shard'
       stop: prism.stop,
     };
   }
-  const mock = await StorageConnectionMock.create({ behaviour: behaviourNamed(config.mockBehaviour)?.behaviour });
+  const mock = await StorageConnectionMock.create({
+    behaviour: behaviourNamed(config.mockBehaviour)?.behaviour,
+    latencyMs: config.mockLatencyMs,
+  });
   return {
     baseUrl: mock.url,
     connectionId: mock.connectionId,

@@ -1,6 +1,7 @@
 // The embedded mock is a product part: it keeps the document's contract on its own (these checks do
 // not go through the conformance suite), its rate limit answers with an honest retry-after, per client
-// tier, and it issues and validates tokens like the platform's authority.
+// tier, it issues and validates tokens like the platform's authority, and with latencyMs it delays each
+// answer as a network would, requests in flight at once side by side.
 import crypto from 'node:crypto';
 import http from 'node:http';
 import * as jose from 'jose';
@@ -276,5 +277,28 @@ test.describe('behaviours of issue 18', () => {
     await withBehaviour('token-in-cookie-accepted', async target => {
       expect((await request(target, target.connectionId, { headers: { cookie: `a=b; access_token=${target.token}` } })).status).toBe(200);
     });
+  });
+});
+
+test.describe('latency (MOCK_LATENCY_MS)', () => {
+  const LATENCY = 300;
+  test.use({ mockOptions: { latencyMs: LATENCY } });
+
+  test('each answer of the operation waits the latency, requests in flight at once wait it side by side', async () => {
+    // Bounds that hold on a busy machine: lower bounds, and one time against another measured here.
+    let started = Date.now();
+    for (const name of ['a', 'b', 'c']) expect((await put(`{"displayName":"${name}"}`)).status).toBe(200);
+    const oneAfterAnother = Date.now() - started;
+    expect(oneAfterAnother, 'three one after another').toBeGreaterThanOrEqual(3 * LATENCY - 5);
+    started = Date.now();
+    const answers = await Promise.all(['d', 'e', 'f'].map(name => put(`{"displayName":"${name}"}`)));
+    const together = Date.now() - started;
+    expect(answers.map(answer => answer.status)).toEqual([200, 200, 200]);
+    expect(together, 'three at once').toBeGreaterThanOrEqual(LATENCY - 5);
+    // A queue would take three latencies at once as one after another; timers overlap, as a network does.
+    expect(together, 'three at once take about one latency, not three').toBeLessThan(oneAfterAnother - LATENCY);
+    // Discovery is the authority's, outside the operation: not counted (and not delayed).
+    expect((await fetch(`${mock.url}/.well-known/openid-configuration`)).status).toBe(200);
+    expect(mock.requestCount.total).toBe(6);
   });
 });
