@@ -111,7 +111,8 @@ function nested(outer: Behaviour, inner: Behaviour): Behaviour {
           if (earlier.request !== key) throw new Error('a composed behaviour asked for another request when run again: list it last');
           return earlier.response;
         }
-        const response = inner(asked, next, context);
+        // The inner behaviour's next() without a request is for the request it was given, not the first one.
+        const response = inner(asked, (given = asked) => next(given), context);
         if (response instanceof Promise) {
           // Awaited below unless the outer behaviour swallows the throw: never an unhandled rejection.
           response.catch(() => undefined);

@@ -39,6 +39,16 @@ test('the first behaviour of a list sees the request first and the answer last; 
   expect(response.headers['x-answered']).toBe('cba');
 });
 
+test('a later behaviour that calls next() with no request passes on the request the earlier one gave it', async () => {
+  const rewriting: Behaviour = (request, next) => next({ ...request, body: '{"displayName":"rewritten"}' });
+  const passing: Behaviour = (_request, next) => next();
+  for (const inner of [passing, marking('b')]) {
+    const { asked, next } = documented();
+    await composedBehaviour([rewriting, passing, inner])!(PUT, next, context);
+    expect(asked.map(request => request.body)).toEqual(['{"displayName":"rewritten"}']);
+  }
+});
+
 test("two of the catalogue's faults composed break the answer both ways, as each does alone", async () => {
   const { next } = documented();
   const named = behaviourNamed('ok-status-201,ok-missing-itwinid')!;
