@@ -15,6 +15,7 @@ import { labelOutcome, labelTest } from '../report/allure-labels';
 import { PROFILES, preferFor, skipReasonFor } from '../run/profiles';
 import { publishedTarget, type Target } from '../run/target';
 import { recordingHooks } from './recorder';
+import type { RefusalBatch } from './refusals';
 import { restoreIfChanged, StateTracker } from './state';
 
 export { expect } from './matchers';
@@ -30,7 +31,13 @@ function requireTarget(): Target {
 }
 
 export const test = base.extend<
-  { api: StorageConnectionsClient; allureLabels: void; profileSkips: void },
+  {
+    api: StorageConnectionsClient;
+    /** The refused requests of a spec file, sent at once (test.use({ refusals }), support/checks/refusals.ts). */
+    refusals: RefusalBatch | undefined;
+    allureLabels: void;
+    profileSkips: void;
+  },
   { target: Target; client: StorageConnectionsClient; breaker: TransportBreaker }
 >({
   target: [async ({}, use) => use(requireTarget()), { scope: 'worker' }],
@@ -63,7 +70,9 @@ export const test = base.extend<
     { auto: true },
   ],
 
-  api: async ({ client, target, breaker }, use, testInfo) => {
+  refusals: [undefined, { option: true }],
+
+  api: async ({ client, target, breaker, refusals }, use, testInfo) => {
     // Once the budget is spent the remaining checks are skipped, and the run fails in teardown.
     testInfo.skip(
       client.options.budget?.refuseIfSpent() ?? false,
@@ -87,8 +96,11 @@ export const test = base.extend<
     // Once a request went unanswered, the next ones get a shorter deadline until one is answered:
     // a target that stopped answering is found unresponsive in under a minute, not in three deadlines.
     const suspect = breaker.failures > 0 ? client.withOptions({ deadlineMs: Math.min(target.deadlineMs, SUSPECT_DEADLINE_MS) }) : client;
-    const recorded = suspect.withHooks(recordingHooks(testInfo, observe));
+    // Without a transport failure so far and without Prefer, a file's refusals are sent at once and answered from there.
+    const answers = refusals && !rule && breaker.failures === 0 ? await refusals.answersFor(client, target) : undefined;
+    const recorded = (answers ? suspect.withOptions({ answers }) : suspect).withHooks(recordingHooks(testInfo, observe));
     await use(rule ? recorded.withHooks({}, { prefer: rule.prefer }) : recorded);
+    if (answers?.taken.length) testInfo.annotations.push({ type: 'sent ahead', description: answers.note });
     // The restore asks for real answers: no Prefer.
     // A connection that could not be read at setup has no original state to go back to; after a request
     // that got no answer, the restore is left to teardown, which bounds it when the target stopped answering.

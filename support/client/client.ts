@@ -4,7 +4,9 @@
 // send through it; the fixtures add report steps around it through its hooks.
 import { CONNECTIONS_PATH, RECOMMENDED_ACCEPT } from '../contract/operation';
 import { redactText } from '../report/redact';
+import { requestSignature, type AnswersSentAhead } from './answers';
 import type { RequestBudget } from './budget';
+import type { Pacer } from './pacer';
 import { encodeBody, NO_BODY, parseJson, readCapped, type ApiResponse, type Credentials, type Method } from './http';
 import { networkFailureOf } from './network-failure';
 import { networkFetch, networkSettings, requestWithLines } from './network';
@@ -28,6 +30,8 @@ export interface Exchange {
   credentials: Credentials;
   /** Status 0: the request failed in transit, and what it did is unknown. */
   response: ApiResponse;
+  /** Sent ahead, at once with others (support/checks/refusals.ts): how, and what was read back after them. */
+  sentAhead?: string;
 }
 
 export interface ClientHooks {
@@ -43,6 +47,8 @@ export interface ClientOptions {
   baseUrl: string;
   token: TokenSource;
   budget?: RequestBudget;
+  /** The run's pace: requests per minute and in flight at once (absent: unpaced). */
+  pacer?: Pacer;
   throttle?: ThrottlePolicy;
   /** Longest wait for one response, body included (the run's: CONFORMANCE_REQUEST_DEADLINE_SECONDS). */
   deadlineMs: number;
@@ -50,6 +56,8 @@ export interface ClientOptions {
   maxResponseBytes: number;
   /** Extra headers for every request, e.g. a target profile's `Prefer`. */
   headers?: Record<string, string>;
+  /** Answers sent ahead: a request among them is answered from them, not sent again (client/answers.ts). */
+  answers?: AnswersSentAhead<Exchange>;
 }
 
 export class TransportError extends Error {
@@ -110,6 +118,12 @@ export class StorageConnectionsClient {
     const title = `${method} storageconnections/${shorten(connectionId, 48)}${data !== undefined ? ` ${shorten(description, 60)}` : ''}`;
     const around = this.hooks.around ?? ((_title, send) => send());
     return around(title, async () => {
+      const ahead = this.options.answers?.take(requestSignature(method, connectionId, data, options));
+      if (ahead) {
+        for (const exchange of ahead.exchanges) await this.hooks.exchange?.(exchange);
+        return ahead.response;
+      }
+      this.options.answers?.sentNow(method, connectionId);
       const waits: Waits = { throttle: [], unavailable: [] };
       const policy = this.options.throttle ?? DEFAULT_THROTTLE_POLICY;
       // One count for every retry of this request, after a 429 or a 503 alike.
@@ -151,15 +165,18 @@ export class StorageConnectionsClient {
     try {
       // As bytes: the malformed bodies of the 422 checks must reach the server exactly as written.
       const bytes = data === undefined ? undefined : Buffer.from(data, 'utf8');
-      const answer = lines
-        ? await requestWithLines(url, method, { ...withoutAuthorization(headers), authorization: lines }, bytes, deadlineMs)
-        : await networkFetch(url, { method, headers, body: bytes, redirect: 'manual', signal: AbortSignal.timeout(deadlineMs) }).then(
-            async answer => ({
-              status: answer.status,
-              headers: Object.fromEntries(answer.headers),
-              ...(await readCapped(answer, this.options.maxResponseBytes)),
-            }),
-          );
+      const request = () =>
+        lines
+          ? requestWithLines(url, method, { ...withoutAuthorization(headers), authorization: lines }, bytes, deadlineMs)
+          : networkFetch(url, { method, headers, body: bytes, redirect: 'manual', signal: AbortSignal.timeout(deadlineMs) }).then(
+              async answer => ({
+                status: answer.status,
+                headers: Object.fromEntries(answer.headers),
+                ...(await readCapped(answer, this.options.maxResponseBytes)),
+              }),
+            );
+      const pacer = options.unpaced ? undefined : this.options.pacer;
+      const answer = pacer ? await pacer.run(request) : await request();
       const json = 'oversized' in answer && answer.oversized !== undefined ? undefined : parseJson(answer.text);
       response = { method, url, ...answer, json, throttleWaits: [...waits.throttle], unavailableWaits: [...waits.unavailable] };
     } catch (error) {

@@ -15,6 +15,8 @@ export interface SendOptions {
   query?: Record<string, string>;
   /** Extra headers of this request (after every other, so they win), e.g. a Cookie. */
   headers?: Record<string, string>;
+  /** Sent outside the run's pace (the 429 probe's burst, whose job is to go past the target's limit). */
+  unpaced?: boolean;
   /** Restoring the connection is never refused for want of budget. */
   outsideBudget?: boolean;
   /**

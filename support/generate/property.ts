@@ -30,12 +30,6 @@ export interface Plan {
   /** Longest time the cases may take, then shrinking. */
   runMs: number;
   shrinkMs: number;
-  /**
-   * Against the embedded mock, whose rate limit is known (60 requests per second and client), cases
-   * are paced below it rather than sent into 429s and their whole-second waits; elsewhere the client's
-   * retry-after policy alone applies.
-   */
-  pace?: { requests: number; perMs: number };
 }
 
 /** The plan of a property on this target (CONFORMANCE_SEED and CONFORMANCE_GENERATED_CASES, set in global setup). */
@@ -49,7 +43,6 @@ export function planFor(target: Target): Plan {
         maxShrinkRequests: 300,
         runMs: 20_000,
         shrinkMs: 15_000,
-        pace: { requests: 56, perMs: 1000 },
       }
     : { seed: target.seed ?? 0, cases, maxRequests: cases * REQUESTS_PER_CASE, maxShrinkRequests: 24, runMs: 120_000, shrinkMs: 60_000 };
 }
@@ -118,12 +111,6 @@ export interface Outcome {
 const stripColours = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 export const shorten = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 3)}...` : text);
 
-/**
- * When each request of the generated checks ended, as far as they know (the end of its case): for
- * pacing, shared by the properties of this worker, so one starts knowing the traffic of the one before.
- */
-const sentAt: number[] = [];
-
 /** The requests the run's budget still allows, if it has one. */
 function budgetLeft(target: Target): number {
   if (!target.budget) return Infinity;
@@ -144,17 +131,6 @@ export async function runGenerated<T>(
   const outcome: Outcome = { cases: 0, requests: 0, shrinkRequests: 0, shrinks: 0, observations: new Map() };
   const started = Date.now();
   let shrinkingSince: number | undefined;
-  const pace = async () => {
-    if (!plan.pace) return;
-    const { requests, perMs } = plan.pace;
-    for (;;) {
-      const now = Date.now();
-      const recent = sentAt.filter(at => at > now - perMs);
-      if (recent.length + REQUESTS_PER_CASE <= requests) return;
-      const waitMs = recent[recent.length + REQUESTS_PER_CASE - requests - 1]! + perMs - now + 1;
-      await new Promise(resolve => setTimeout(resolve, waitMs));
-    }
-  };
   let last: { value: T; failure: CaseFailure; sent?: { body: string | undefined; response: ApiResponse } } | undefined;
 
   const predicate = async (value: T): Promise<boolean> => {
@@ -177,7 +153,6 @@ export async function runGenerated<T>(
       // A case not run counts as passing, so fast-check keeps the smallest failure found so far.
       if (outcome.shrinkStopped) return true;
     }
-    await pace();
     const number = shrinking ? ++outcome.shrinks : ++outcome.cases;
     const before = api.requestsSent;
     let sent: { body: string | undefined; response: ApiResponse } | undefined;
@@ -200,9 +175,6 @@ export async function runGenerated<T>(
       throw failure;
     } finally {
       const used = api.requestsSent - before;
-      const ended = Date.now();
-      sentAt.push(...Array.from({ length: used }, () => ended));
-      while (sentAt.length > 2 * (plan.pace?.requests ?? 0)) sentAt.shift();
       if (shrinking) outcome.shrinkRequests += used;
       else outcome.requests += used;
     }

@@ -12,6 +12,7 @@ import type { FullConfig } from '@playwright/test';
 import { RequestBudget } from '../client/budget';
 import { TransportBreaker } from '../client/breaker';
 import { StorageConnectionsClient } from '../client/client';
+import { Pacer } from '../client/pacer';
 import { CredentialsError } from '../client/token';
 import { reportPaths } from '../report/paths';
 import { redactText } from '../report/redact';
@@ -32,7 +33,14 @@ async function setUp(config: SuiteConfig, started: StartedTarget): Promise<() =>
   const deadlineMs = config.requestDeadlineSeconds * 1000;
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'conformance-run-'));
   const breaker = TransportBreaker.create(path.join(runDir, 'transport-failures'), config.unresponsiveAfter);
-  const client = new StorageConnectionsClient({ baseUrl, token: started.token, deadlineMs, maxResponseBytes: config.maxResponseBytes });
+  const pacer = Pacer.create({ file: path.join(runDir, 'pace'), perMinute: config.ratePerMinute, concurrency: config.concurrency });
+  const client = new StorageConnectionsClient({
+    baseUrl,
+    token: started.token,
+    deadlineMs,
+    maxResponseBytes: config.maxResponseBytes,
+    pacer,
+  });
   const { readMethod, original: found, unreadable } = await discoverOriginal(client, connectionId, !!config.credentials);
   const original = record ? await recover(client, readMethod, record, found) : found;
   if (recordFile && !unreadable) recordOriginal(recordFile, started, original, record);
@@ -55,8 +63,10 @@ async function setUp(config: SuiteConfig, started: StartedTarget): Promise<() =>
     readLagMs: config.readLagSeconds * 1000,
     original,
     probeMaxRequests: config.probeMaxRequests,
+    pace: pacer.settings,
     budget: budget && { file: budget.file, limit: budget.limit },
     findingsDir: path.join(runDir, 'findings'),
+    sentAheadDir: path.join(runDir, 'sent-ahead'),
     // One seed for the run's generated checks, in every worker: CONFORMANCE_SEED replays a run.
     seed: config.seed ?? crypto.randomInt(0, 2 ** 31),
     generatedCases: config.generatedCases,

@@ -12,18 +12,24 @@ export interface LivePlan {
   limit?: number;
   /** Most of them the 429 probe may send; 0 when it is off. */
   probeMaxRequests: number;
+  /** The pace: most requests in any minute, and in flight at once (CONFORMANCE_RATE_PER_MINUTE, CONFORMANCE_CONCURRENCY). */
+  pace: { perMinute: number; concurrency: number };
   /** Where the original state is recorded until it is restored, as the reader would type it. */
   recordFile: string;
   /** With a proxy set: the route of each host and the CA certificates trusted (network-settings.ts). */
   network?: string;
 }
 
-export function planBlock({ baseUrl, connectionId, limit, probeMaxRequests, recordFile, network }: LivePlan): string {
+export function planBlock({ baseUrl, connectionId, limit, probeMaxRequests, pace, recordFile, network }: LivePlan): string {
   const rows: [string, string][] = [
     ['connection', `${connectionId}: updated by the checks; displayName and authenticationType restored at the end`],
     [
       'requests',
       `${limit === undefined ? 'no bound' : `at most ${limit}`} by the checks (CONFORMANCE_REQUEST_BUDGET), and a few to read and restore the connection`,
+    ],
+    [
+      'pace',
+      `at most ${pace.perMinute} requests a minute (CONFORMANCE_RATE_PER_MINUTE), ${pace.concurrency} at once (CONFORMANCE_CONCURRENCY); the 429 probe's burst aside`,
     ],
     [
       '429 probe',
@@ -51,5 +57,7 @@ export function announcePlan(config: SuiteConfig, where: { baseUrl: string; conn
       ? describeNetwork(config.network, networkUrls(config, baseUrl)).replace(/^Network: /, '')
       : undefined;
   const { requestBudget: limit, probeMaxRequests } = config;
-  console.log(planBlock({ baseUrl, connectionId, limit, probeMaxRequests, recordFile: path.relative(process.cwd(), recordFile), network }));
+  const pace = { perMinute: config.ratePerMinute, concurrency: config.concurrency };
+  const recorded = path.relative(process.cwd(), recordFile);
+  console.log(planBlock({ baseUrl, connectionId, limit, probeMaxRequests, pace, recordFile: recorded, network }));
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Connection } from '../contract/connection';
 import { registerSecret } from '../report/secrets';
 import type { CredentialSettings } from '../client/credential-settings';
+import type { PaceSettings } from '../client/pacer';
 import type { ProfileName } from './profiles';
 
 /** How the suite reads a connection back: the GET sibling, or a PUT with an empty update (setup stops a run that can do neither). */
@@ -46,8 +47,12 @@ export interface Target {
   maxResponseBytes: number;
   /** Transport failures in a row, counted through a file shared by all workers, after which the target is unresponsive. */
   breaker: { file: string; threshold: number };
+  /** Where the answers of refused requests sent at once are kept for the run (support/checks/refusals.ts). */
+  sentAheadDir?: string;
   /** Where the run's findings are claimed (support/checks/findings.ts): a folder of this run's own. */
   findingsDir?: string;
+  /** The run's pace (CONFORMANCE_RATE_PER_MINUTE, CONFORMANCE_CONCURRENCY), its minute counted through a file shared by all workers. */
+  pace: PaceSettings;
   /** The run's request budget, counted through a file shared by all workers; absent: unbounded. */
   budget?: { file: string; limit: number };
   /** The seed of the generated checks (CONFORMANCE_SEED, or drawn by global setup): every worker uses the same. */

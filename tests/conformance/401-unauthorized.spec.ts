@@ -2,12 +2,14 @@
 // does nothing else. Authentication comes first: an unknown id or a malformed body still gets 401, so
 // the API gives no one without credentials an oracle for which connections exist.
 import { test, expect } from '../../support/checks/fixtures';
+import { RefusalBatch, runStamp, type Refusal } from '../../support/checks/refusals';
 import { expectUnchanged } from '../../support/checks/state';
 import { tags, type Topic } from '../../support/contract/tags';
 import { raw, type Credentials } from '../../support/client/client';
 import { otherAuthenticationType } from '../../support/contract/connection';
 import { unknownConnectionId } from '../../support/contract/ids';
 import { ERROR_CODES } from '../../support/contract/operation';
+import type { Target } from '../../support/run/target';
 
 const rejected: { name: string; credentials: Credentials; code?: string; topics: Topic[] }[] = [
   // The one cause whose code the document gives.
@@ -30,7 +32,27 @@ const rejected: { name: string; credentials: Credentials; code?: string; topics:
   },
 ];
 
+/** The update the check that a rejected request changes nothing sends with each rejected credential. */
+const sentinelOf = (target: Target) => ({
+  displayName: `conformance unauthorised ${runStamp(target)}`,
+  authenticationType: otherAuthenticationType(target.original.authenticationType),
+});
+
+/** Every request of this file, as its checks send them: refusals, sent at once (support/checks/refusals.ts). */
+const REFUSALS = new RefusalBatch('401 Unauthorized', (target): Refusal[] => [
+  ...rejected.map(({ credentials }) => ({
+    connectionId: target.connectionId,
+    body: { displayName: 'conformance 401' },
+    options: { credentials },
+  })),
+  { connectionId: unknownConnectionId(target.connectionId), body: { displayName: 'conformance 401' }, options: { credentials: 'none' } },
+  { connectionId: target.connectionId, body: raw('{"displayName": '), options: { credentials: 'none' } },
+  ...rejected.map(({ credentials }) => ({ connectionId: target.connectionId, body: sentinelOf(target), options: { credentials } })),
+]);
+
 test.describe('401 Unauthorized', () => {
+  test.use({ refusals: REFUSALS });
+
   for (const { name, credentials, code, topics } of rejected) {
     test(`${name} gets 401${code ? ` ${code}` : ''}`, tags('@401', '@critical', ...topics), async ({ api, target }) => {
       const response = await api.update(target.connectionId, { displayName: 'conformance 401' }, { credentials });
@@ -59,10 +81,7 @@ test.describe('401 Unauthorized', () => {
   );
 
   test('a rejected request changes nothing', tags('@401', '@critical', '@unauthorised-unchanged'), async ({ api, target }) => {
-    const sentinel = {
-      displayName: `conformance unauthorised ${Date.now().toString(36)}`,
-      authenticationType: otherAuthenticationType(target.original.authenticationType),
-    };
+    const sentinel = sentinelOf(target);
     for (const { credentials } of rejected) {
       await expect(await api.update(target.connectionId, sentinel, { credentials })).toBeDocumentedResponse(401);
     }

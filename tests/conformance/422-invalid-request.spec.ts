@@ -4,9 +4,11 @@
 import { test, expect } from '../../support/checks/fixtures';
 import { NAMED_WRONG_TARGET } from '../../support/checks/echo';
 import { asFinding } from '../../support/checks/findings';
+import { RefusalBatch, runStamp, type Refusal } from '../../support/checks/refusals';
 import { expectUnchanged } from '../../support/checks/state';
 import { tags } from '../../support/contract/tags';
 import { NO_BODY, raw, type ApiResponse } from '../../support/client/client';
+import type { Target } from '../../support/run/target';
 import { otherAuthenticationType } from '../../support/contract/connection';
 import { INVALID_CONNECTION_IDS } from '../../support/contract/ids';
 import { type ErrorBody } from '../../support/contract/operation';
@@ -75,7 +77,34 @@ const wrongValues: [string, Record<string, unknown>, string][] = [
   ['a displayName array', { displayName: ['conformance'] }, 'displayName'],
 ];
 
+/** The three requests of the check that a refusal changes nothing, not even its valid part. */
+function partlyValid(target: Target): unknown[] {
+  const stamp = runStamp(target);
+  const other = otherAuthenticationType(target.original.authenticationType);
+  return [
+    { displayName: `conformance partial ${stamp}`, authenticationType: 'Admin' },
+    { displayName: 42, authenticationType: other },
+    raw(`{"displayName": "conformance partial ${stamp}", "authenticationType": "${other}",`),
+  ];
+}
+
+/** Every request of this file, as its checks send them: refusals, sent at once (support/checks/refusals.ts). */
+const REFUSALS = new RefusalBatch('422 Unprocessable Entity', (target): Refusal[] => {
+  const on = (body: unknown): Refusal => ({ connectionId: target.connectionId, body });
+  return [
+    ...malformed.map(([, body]) => on(raw(body))),
+    ...notObjects.map(([, body]) => on(raw(body))),
+    on(NO_BODY),
+    on(raw('')),
+    ...wrongValues.map(([, body]) => on(body)),
+    ...INVALID_CONNECTION_IDS.map(({ of }) => ({ connectionId: of(target.connectionId), body: { displayName: 'conformance 422' } })),
+    ...partlyValid(target).map(on),
+  ];
+});
+
 test.describe('422 Unprocessable Entity', () => {
+  test.use({ refusals: REFUSALS });
+
   for (const [name, body] of malformed) {
     test(`malformed JSON (${name}) gets 422`, tags('@422', '@malformed-json'), async ({ api, target }) => {
       await expectRefused(await api.update(target.connectionId, raw(body)));
@@ -113,16 +142,10 @@ test.describe('422 Unprocessable Entity', () => {
     'a refused request changes nothing, not even its valid part',
     tags('@422', '@critical', '@refused-unchanged'),
     async ({ api, target }) => {
-      const stamp = Date.now().toString(36);
-      const other = otherAuthenticationType(target.original.authenticationType);
-      await expectRefused(
-        await api.update(target.connectionId, { displayName: `conformance partial ${stamp}`, authenticationType: 'Admin' }),
-        'authenticationType',
-      );
-      await expectRefused(await api.update(target.connectionId, { displayName: 42, authenticationType: other }), 'displayName');
-      await expectRefused(
-        await api.update(target.connectionId, raw(`{"displayName": "conformance partial ${stamp}", "authenticationType": "${other}",`)),
-      );
+      const [invalidType, invalidName, malformedRest] = partlyValid(target);
+      await expectRefused(await api.update(target.connectionId, invalidType), 'authenticationType');
+      await expectRefused(await api.update(target.connectionId, invalidName), 'displayName');
+      await expectRefused(await api.update(target.connectionId, malformedRest));
       await expectUnchanged(api, target, 'after requests refused with 422');
     },
   );

@@ -30,7 +30,7 @@ test.describe('429 Too many requests', () => {
     test.info().annotations.push({ type: 'probe', description: `bursts with ${source}` });
     const probe = new RateLimitProbe(
       api,
-      client => client.update(target.connectionId, noChange, { credentials, retryWhenThrottled: false }),
+      client => client.update(target.connectionId, noChange, { credentials, retryWhenThrottled: false, unpaced: true }),
       {
         max,
         concurrency: CONCURRENCY,

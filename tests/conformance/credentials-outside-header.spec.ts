@@ -5,11 +5,13 @@
 // tokens leak through URLs and logs, and let a browser's cookies authenticate cross-site requests.
 // The token in the URL and the Cookie header are redacted in every report (support/report/redact.ts).
 import { test, expect } from '../../support/checks/fixtures';
+import { RefusalBatch, runStamp } from '../../support/checks/refusals';
 import { expectUnchanged } from '../../support/checks/state';
 import { tags, type Topic } from '../../support/contract/tags';
 import type { SendOptions } from '../../support/client/client';
 import { otherAuthenticationType } from '../../support/contract/connection';
 import { ERROR_CODES } from '../../support/contract/operation';
+import type { Target } from '../../support/run/target';
 
 const ELSEWHERE: { name: string; topic: Topic; send: (token: string) => SendOptions }[] = [
   { name: 'an access_token query parameter', topic: '@token-in-query', send: token => ({ query: { access_token: token } }) },
@@ -21,17 +23,31 @@ const ELSEWHERE: { name: string; topic: Topic; send: (token: string) => SendOpti
   },
 ];
 
+/** The update each sends: a change, had the server taken the token. */
+const sentinelOf = (target: Target) => ({
+  displayName: `conformance credentials elsewhere ${runStamp(target)}`,
+  authenticationType: otherAuthenticationType(target.original.authenticationType),
+});
+
+/** The requests of this file, as its checks send them: refusals, sent at once (support/checks/refusals.ts). */
+const REFUSALS = new RefusalBatch('credentials outside the header', (target, token) =>
+  ELSEWHERE.map(({ send }) => ({
+    connectionId: target.connectionId,
+    body: sentinelOf(target),
+    options: { credentials: 'none', ...send(token) },
+  })),
+);
+
 test.describe('credentials only from the Authorization header', () => {
+  test.use({ refusals: REFUSALS });
+
   for (const { name, topic, send } of ELSEWHERE) {
     test(
       `the valid token in ${name}, without an Authorization header, gets 401 HeaderNotFound and changes nothing`,
       // Requests without the header whose 401 must be HeaderNotFound, and change nothing: the topics of those checks too.
       tags('@401', '@critical', topic, '@no-credentials', '@header-not-found', '@unauthorised-unchanged'),
       async ({ api, target }) => {
-        const sentinel = {
-          displayName: `conformance credentials elsewhere ${Date.now().toString(36)}`,
-          authenticationType: otherAuthenticationType(target.original.authenticationType),
-        };
+        const sentinel = sentinelOf(target);
         const token = await api.options.token();
         const response = await api.update(target.connectionId, sentinel, { credentials: 'none', ...send(token) });
         await expect(response).toBeDocumentedResponse(401);

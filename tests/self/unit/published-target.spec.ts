@@ -25,6 +25,7 @@ const TARGET: Target = {
   deadlineMs: 30_000,
   maxResponseBytes: 1 << 20,
   breaker: { file: '/dev/null', threshold: 3 },
+  pace: { file: '/dev/null', perMinute: 400, concurrency: 8 },
   generatedCases: 5,
 };
 
