@@ -1,0 +1,93 @@
+// The runs `npm run bench` (scripts/bench.ts) times: the floor, the conformance suite against the
+// embedded mock (passing, with another environment or a fault composition), and allure generate.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { runConformance } from '../../tests/self/helpers/child-run';
+import { PROJECT_ROOT, reportPaths } from '../../support/report/paths';
+import { generateAllureReport } from '../report';
+
+export const BENCH_DIR = path.join(PROJECT_ROOT, 'reports', 'bench');
+const PLAYWRIGHT_CLI = require.resolve('@playwright/test/cli');
+
+export const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+export function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; ms: number; stdout: string }> {
+  const started = Date.now();
+  const child = spawn(command, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.on('data', chunk => (stdout += chunk));
+  return new Promise(resolve => child.on('close', code => resolve({ code: code ?? 1, ms: Date.now() - started, stdout })));
+}
+
+/** The runner starting and running one empty test (scripts/bench-floor/). */
+export async function floorRun(index: number): Promise<number> {
+  const { code, ms } = await run(process.execPath, [PLAYWRIGHT_CLI, 'test', '-c', 'scripts/bench-floor/playwright.config.ts'], {
+    BENCH_FLOOR_JSON: path.join(BENCH_DIR, `floor-${index}.json`),
+    BENCH_FLOOR_OUTPUT: path.join(BENCH_DIR, 'floor-test-results'),
+  });
+  if (code !== 0) throw new Error(`the floor run failed (exit ${code})`);
+  return ms;
+}
+
+export interface SuiteRun {
+  ms: number;
+  total: number;
+  probe: number;
+  /** Requests the generated checks sent (their `generated` annotations). */
+  generated: number;
+  /** Checks run, and those that failed (timed out and interrupted included) or were skipped: JSON reporter only. */
+  checks: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface SuiteRound {
+  /** Names the round's reports folder, with the round's index. */
+  name: string;
+  reporters?: 'json' | 'configured' | 'playwright';
+  env?: Record<string, string>;
+  /** MOCK_BEHAVIOUR: a fault composition makes a failing run, which is expected to exit 1. */
+  behaviour?: string;
+}
+
+/** One conformance run against the embedded mock: a user's run, the generated checks with their default cases. */
+export async function suiteRun(index: number, { name, reporters = 'json', env = {}, behaviour }: SuiteRound): Promise<SuiteRun> {
+  const result = await runConformance({
+    reportsDir: path.join(BENCH_DIR, `${name}-${index}`),
+    reporters,
+    behaviour,
+    env: { CONFORMANCE_GENERATED_CASES: '', ...env },
+  });
+  // A failing run exits 1 (checks failed); anything else, or no verdicts at all, is a run that did not happen.
+  const expected = behaviour ? 1 : 0;
+  if (result.exitCode !== expected || (behaviour && result.tests.length === 0))
+    throw new Error(`the ${name} run exited ${result.exitCode}, not ${expected}:\n${result.output.slice(-2000)}`);
+  const annotations = result.tests.flatMap(t => t.annotations);
+  const probe = annotations.find(a => a.type === 'probe')?.description;
+  const generated = annotations
+    .filter(a => a.type === 'generated')
+    .reduce((sum, a) => sum + Number(/ (\d+) requests/.exec(a.description ?? '')?.[1] ?? 0), 0);
+  return {
+    ms: result.wallMs,
+    total: result.mockRequests ?? NaN,
+    probe: probe ? Number(/^(\d+)/.exec(probe)?.[1]) : NaN,
+    generated,
+    checks: result.tests.length,
+    failed: result.failed,
+    skipped: result.skipped,
+  };
+}
+
+/** allure generate alone, on the results of that round's `playwright` run. */
+export function allureRun(index: number): number {
+  const reports = reportPaths(path.join(BENCH_DIR, `playwright-${index}`));
+  const started = Date.now();
+  if (!generateAllureReport(reports)) throw new Error('allure generate failed');
+  return Date.now() - started;
+}
