@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { FACTS } from '../checks/echo';
 import { asFinding } from '../checks/findings';
 import { expect } from '../checks/matchers';
+import { TestAnswers } from '../checks/refusals';
 import { readBack } from '../checks/state';
 import type { ApiResponse, StorageConnectionsClient } from '../client/client';
 import { mutableState, sameState, type Connection, type MutableState } from '../contract/connection';
@@ -49,7 +50,17 @@ export class Writes {
  * Reads the connection back until `shows` holds, the read lag is over, or the read shows a state no
  * lag explains (support/checks/state.ts readBackUntil, without waiting for what cannot come).
  */
-export async function readUntil(api: StorageConnectionsClient, target: Target, writes: Writes, shows: (connection: Connection) => boolean) {
+export async function readUntil(
+  api: StorageConnectionsClient,
+  target: Target,
+  writes: Writes,
+  shows: (connection: Connection) => boolean,
+  /** The answer of the case's request: if it was sent ahead, the state read after it is known (support/checks/refusals.ts). */
+  answer?: ApiResponse,
+) {
+  const answers = api.options.answers;
+  const known = answer && answers instanceof TestAnswers ? answers.stateAfterAnswer(answer) : undefined;
+  if (known) return known;
   const started = Date.now();
   for (;;) {
     const connection = await readBack(api, target);

@@ -57,7 +57,7 @@ async function checkCase(
           ),
         );
       }
-      const stored = await readUntil(api, target, writes, connection => sameState(connection, target.original));
+      const stored = await readUntil(api, target, writes, connection => sameState(connection, target.original), response);
       known = stored;
       await under('422.invalid', () =>
         // The same fact as the 422 checks': a refusal changes nothing, not even its valid part.
@@ -91,7 +91,7 @@ async function checkCase(
     const echoWrong = (await under('update.properties', () => expectEcho(body, echoed, target.original))) ?? [];
     // What the echo claims, but for values found echoed wrong: those are their own findings.
     const claimed = Object.fromEntries(Object.entries(presentState(echoed)).filter(([name]) => !echoWrong.includes(name)));
-    const stored = await readUntil(api, target, writes, connection => holds(connection, claimed));
+    const stored = await readUntil(api, target, writes, connection => holds(connection, claimed), response);
     known = stored;
     await under(readOnlySent ? 'update.read-only' : 'update.operation', () =>
       aboutState(() =>

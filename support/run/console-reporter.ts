@@ -9,7 +9,7 @@ import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestError, Test
 import { RequestBudget } from '../client/budget';
 import { reportPaths } from '../report/paths';
 import { suiteConfig } from './config';
-import { REPORT_PRINTED_AFTER } from './config-defaults';
+import { DEFAULTS, REPORT_PRINTED_AFTER } from './config-defaults';
 import { publishedTarget } from './target';
 import { checkLine, closingBlock, plural, shownPath, type CheckOutcome } from '../report/console-summary';
 
@@ -124,7 +124,8 @@ function requestsLine(checks: readonly CheckOutcome[]): string | undefined {
   const mockFile = reportPaths(suiteConfig().reportsDir).mockRequests;
   if (target.isEmbeddedMock && fs.existsSync(mockFile)) {
     const { requests } = JSON.parse(fs.readFileSync(mockFile, 'utf8')) as { requests: number };
-    return `${requests} sent to the embedded mock${ofProbe}`;
+    const bound = DEFAULTS.mockRunRequests;
+    return `${requests} sent to the embedded mock${ofProbe}, ${requests <= bound ? 'within' : 'over'} a mock run's ${bound}`;
   }
   if (!target.budget || !fs.existsSync(target.budget.file)) return undefined;
   const used = new RequestBudget(target.budget.file, target.budget.limit).used;

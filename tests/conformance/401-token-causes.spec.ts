@@ -11,6 +11,7 @@
 // annotation; those derived from the target's real token are redacted like it (support/checks/forged-tokens.ts).
 import { test, expect } from '../../support/checks/fixtures';
 import { malformed, selfSigned, SUITE_ISSUER, unsigned, withAlteredSignature } from '../../support/checks/forged-tokens';
+import { RefusalBatch, runStamp } from '../../support/checks/refusals';
 import { expectUnchanged } from '../../support/checks/state';
 import { tags } from '../../support/contract/tags';
 import { MOCK_OTHER_ISSUER, TargetTokens, type Provided } from '../../support/checks/target-tokens';
@@ -35,19 +36,55 @@ function use<T>(provided: Provided<T>): T {
   return token;
 }
 
-/** An update that would change both properties: the request is refused, and the connection must not change. */
+/** An update that would change both properties. */
+const sentinelOf = (target: Target) => ({
+  displayName: `conformance 401 cause ${runStamp(target)}`,
+  authenticationType: otherAuthenticationType(target.original.authenticationType),
+});
+
+/** The request is refused, and the connection must not change. */
 async function expectRefused(api: StorageConnectionsClient, target: Target, what: string, send: SendOptions): Promise<void> {
-  const sentinel = {
-    displayName: `conformance 401 cause ${Date.now().toString(36)}`,
-    authenticationType: otherAuthenticationType(target.original.authenticationType),
-  };
-  const response = await api.update(target.connectionId, sentinel, send);
+  const response = await api.update(target.connectionId, sentinelOf(target), send);
   await expect(response, what).toBeDocumentedResponse(401);
   // The same fact as every 401 check's: a rejected request changes nothing.
   await expectUnchanged(api, target, 'after requests rejected with 401');
 }
 
 const bearer = (token: string): SendOptions => ({ credentials: { authorization: `Bearer ${token}` } });
+
+// Each is built around the target's valid token, so only the header's form is wrong. The bare
+// "Bearer" is the empty-bearer check of 401-unauthorized.spec.ts (fetch sends "Bearer " as "Bearer").
+const MALFORMED: { name: string; send: (token: string) => SendOptions }[] = [
+  {
+    name: "two Authorization headers, the valid token's first,",
+    send: token => ({ authorizationLines: [`Bearer ${token}`, 'Bearer conformance-second-token'] }),
+  },
+  {
+    name: "two Authorization headers, the valid token's second,",
+    send: token => ({ authorizationLines: ['Bearer conformance-second-token', `Bearer ${token}`] }),
+  },
+  {
+    name: 'the valid token followed by a space and more text',
+    send: token => ({ credentials: { authorization: malformed.trailingText(token) } }),
+  },
+  { name: 'a space inside the valid token', send: token => ({ credentials: { authorization: malformed.spaceInside(token) } }) },
+  {
+    name: 'a non-ASCII character inside the valid token',
+    send: token => ({ credentials: { authorization: malformed.nonAscii(token) } }),
+  },
+  {
+    name: 'the valid token without the Bearer scheme',
+    send: token => ({ credentials: { authorization: malformed.noScheme(token) } }),
+  },
+];
+
+/**
+ * The malformed headers, built around the run's own token: refusals sent at once (support/checks/refusals.ts).
+ * The other causes' tokens are made by their checks, so those send their own.
+ */
+const REFUSALS = new RefusalBatch('401 Unauthorized: malformed headers', (target, token) =>
+  MALFORMED.map(({ send }) => ({ connectionId: target.connectionId, body: sentinelOf(target), options: send(token) })),
+);
 
 test.describe('401 Unauthorized: the causes of the 401, one by one', () => {
   test.describe('issued by the wrong issuer', () => {
@@ -155,32 +192,9 @@ test.describe('401 Unauthorized: the causes of the 401, one by one', () => {
   );
 
   test.describe('request headers were malformed', () => {
-    // Each is built around the target's valid token, so only the header's form is wrong. The bare
-    // "Bearer" is the empty-bearer check of 401-unauthorized.spec.ts (fetch sends "Bearer " as "Bearer").
-    const cases: { name: string; send: (token: string) => SendOptions }[] = [
-      {
-        name: "two Authorization headers, the valid token's first,",
-        send: token => ({ authorizationLines: [`Bearer ${token}`, 'Bearer conformance-second-token'] }),
-      },
-      {
-        name: "two Authorization headers, the valid token's second,",
-        send: token => ({ authorizationLines: ['Bearer conformance-second-token', `Bearer ${token}`] }),
-      },
-      {
-        name: 'the valid token followed by a space and more text',
-        send: token => ({ credentials: { authorization: malformed.trailingText(token) } }),
-      },
-      { name: 'a space inside the valid token', send: token => ({ credentials: { authorization: malformed.spaceInside(token) } }) },
-      {
-        name: 'a non-ASCII character inside the valid token',
-        send: token => ({ credentials: { authorization: malformed.nonAscii(token) } }),
-      },
-      {
-        name: 'the valid token without the Bearer scheme',
-        send: token => ({ credentials: { authorization: malformed.noScheme(token) } }),
-      },
-    ];
-    for (const { name, send } of cases) {
+    test.use({ refusals: REFUSALS });
+
+    for (const { name, send } of MALFORMED) {
       test(
         `${name} gets 401`,
         {

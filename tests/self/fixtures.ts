@@ -80,7 +80,7 @@ export const test = base.extend<SelfTestFixtures, SelfTestWorkerFixtures>({
 
   passingRun: [
     async ({}, use, workerInfo) => {
-      // As a user runs it: npm run conformance, the generated checks with their default 40 cases each.
+      // As a user runs it: npm run conformance, the generated checks with their default cases.
       const reportsDir = path.join(workerInfo.project.outputDir, `passing-run-${workerInfo.workerIndex}`);
       await use(await runConformance({ reportsDir, reporters: 'configured', env: { CONFORMANCE_GENERATED_CASES: '' } }));
     },

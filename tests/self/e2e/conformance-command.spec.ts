@@ -21,6 +21,10 @@ test('npm run conformance passes against the embedded mock and leaves every repo
   expect(fs.existsSync(`${paths.allureReport}/index.html`)).toBe(true);
   expect(fs.existsSync(`${paths.playwrightReport}/index.html`)).toBe(true);
   expect(run.output).toContain('Teardown: the connection is in its original state.');
+  // Issue 22: a default run against the mock sends at most 300 requests, the probe's included, and says so.
+  const sent = Number(/^Requests: (\d+) sent to the embedded mock.*, within a mock run's 300$/m.exec(run.output)?.[1]);
+  expect(sent, 'the requests of a default run, from its closing line').toBeLessThanOrEqual(300);
+  expect(run.mockRequests, "the mock's own count").toBe(sent);
 });
 
 test('extra arguments pass through to Playwright', async ({ conformanceRun }) => {

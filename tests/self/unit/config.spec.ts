@@ -81,7 +81,7 @@ test.describe('readConfig', () => {
   });
 
   test('no target means the embedded mock', () => {
-    expect(readConfig({})).toEqual({ ...RESOLVED_DEFAULTS, embeddedMock: true, live: false, probeMaxRequests: 800, generatedCases: 40 });
+    expect(readConfig({})).toEqual({ ...RESOLVED_DEFAULTS, embeddedMock: true, live: false, probeMaxRequests: 800, generatedCases: 20 });
     expect(readConfig({ RATE_LIMIT_PROBE_MAX_REQUESTS: '0', CONFORMANCE_REQUEST_BUDGET: '50', TARGET_PROFILE: 'prism' })).toMatchObject({
       embeddedMock: false,
       live: false,
@@ -102,6 +102,9 @@ const RESOLVED_DEFAULTS = {
   requestDeadlineSeconds: 30,
   unresponsiveAfter: 3,
   maxResponseBytes: 10 * 1024 * 1024,
+  ratePerMinute: 400,
+  concurrency: 8,
+  mockLatencyMs: 0,
   reportsDir: path.join(PROJECT_ROOT, 'reports'),
   driftHistoryFile: path.join(PROJECT_ROOT, 'reports', 'drift-history.json'),
   stateDir: path.join(PROJECT_ROOT, '.conformance-state'),
@@ -110,7 +113,8 @@ const RESOLVED_DEFAULTS = {
 
 test.describe('the resolved configuration', () => {
   const defaults: [string, NodeJS.ProcessEnv, Partial<SuiteConfig>][] = [
-    ['the embedded mock: probe on, no budget, 40 cases', {}, { probeMaxRequests: 800, requestBudget: undefined, generatedCases: 40 }],
+    ['the embedded mock: probe on, no budget, 20 cases', {}, { probeMaxRequests: 800, requestBudget: undefined, generatedCases: 20 }],
+    ['a pace of its own', { CONFORMANCE_RATE_PER_MINUTE: '120', CONFORMANCE_CONCURRENCY: '2' }, { ratePerMinute: 120, concurrency: 2 }],
     [
       'Prism started for the run: probe off, a budget, 5 cases',
       { TARGET_PROFILE: 'prism' },
@@ -158,6 +162,8 @@ test.describe('the resolved configuration', () => {
     expect(messageOf({ CONFORMANCE_REQUEST_DEADLINE_SECONDS: 'x' })).toContain(`(default ${DEFAULTS.requestDeadlineSeconds})`);
     expect(messageOf({ CONFORMANCE_UNRESPONSIVE_AFTER: 'x' })).toContain(`(default ${DEFAULTS.unresponsiveAfter})`);
     expect(messageOf({ CONFORMANCE_MAX_RESPONSE_BYTES: 'x' })).toContain(`(default ${DEFAULTS.maxResponseBytes})`);
+    expect(messageOf({ CONFORMANCE_RATE_PER_MINUTE: '0' })).toContain(`(default ${DEFAULTS.ratePerMinute})`);
+    expect(messageOf({ CONFORMANCE_CONCURRENCY: 'many' })).toContain(`(default ${DEFAULTS.concurrency})`);
     expect(messageOf({ CONFORMANCE_GENERATED_CASES: 'x' })).toContain(
       `(default ${DEFAULTS.generatedCases.mock} against the embedded mock, ${DEFAULTS.generatedCases.other} elsewhere)`,
     );
