@@ -69,7 +69,8 @@ export async function suiteRun(index: number, { name, reporters = 'json', env = 
   if (result.exitCode !== expected || (behaviour && result.tests.length === 0))
     throw new Error(`the ${name} run exited ${result.exitCode}, not ${expected}:\n${result.output.slice(-2000)}`);
   const annotations = result.tests.flatMap(t => t.annotations);
-  const probe = annotations.find(a => a.type === 'probe')?.description;
+  // The probe's annotations: what it bursts with, then "<n> requests sent; ..." (the count is the figure).
+  const probe = annotations.find(a => a.type === 'probe' && /^\d+ requests/.test(a.description ?? ''))?.description;
   const generated = annotations
     .filter(a => a.type === 'generated')
     .reduce((sum, a) => sum + Number(/ (\d+) requests/.exec(a.description ?? '')?.[1] ?? 0), 0);
