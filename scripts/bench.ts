@@ -6,7 +6,8 @@
 //   - what the generated checks (tests/conformance/generated.spec.ts) add: the suite run again with
 //     CONFORMANCE_GENERATED_CASES=0 (the generated checks skipped), and the requests they sent;
 //   - a failing run: the suite against a composition of faults in which about twenty checks fail
-//     (scripts/bench/failing-run.ts), its checks failed and its ratio to a passing run (target <= 1.5);
+//     (scripts/bench/failing-run.ts), its checks failed, its ratio to a passing run (target <= 1.5), and
+//     where the difference goes: the workers started (one after each failure) and the checks' own time;
 //   - the suite with MOCK_LATENCY_MS=150 (each answer of the mock 150 ms late, as over a network) and
 //     its ratio to the suite at 0 ms (target <= 1.25);
 //   - the mock's throughput (requests/s) under a short load from a second process on loopback, bounded
@@ -107,6 +108,14 @@ async function main(): Promise<void> {
       `${median(failing.map(r => r.failed))} / ${median(failing.map(r => r.skipped))} of ${median(failing.map(r => r.checks))}`,
     ],
     ['  ratio failing run / suite', ratio(failingMs / suiteMs, FAILING_RUN_TARGET)],
+    [
+      '  workers started, failing run / suite (a new one after each failed check)',
+      `${median(failing.map(r => r.workers))} / ${median(suite.map(r => r.workers))}`,
+    ],
+    [
+      '  time in the checks themselves, failing run / suite (sum of their durations)',
+      `${seconds(median(failing.map(r => r.checksMs)))} / ${seconds(median(suite.map(r => r.checksMs)))}`,
+    ],
     [`suite at ${LATENCY_MS} ms latency per answer (MOCK_LATENCY_MS=${LATENCY_MS})`, seconds(slowMs)],
     [`  ratio ${LATENCY_MS} ms / 0 ms latency`, ratio(slowMs / suiteMs, LATENCY_TARGET)],
     [

@@ -1,6 +1,7 @@
 // The runs `npm run bench` (scripts/bench.ts) times: the floor, the conformance suite against the
 // embedded mock (passing, with another environment or a fault composition), and allure generate.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { runConformance } from '../../tests/self/helpers/child-run';
 import { PROJECT_ROOT, reportPaths } from '../../support/report/paths';
@@ -45,6 +46,25 @@ export interface SuiteRun {
   checks: number;
   failed: number;
   skipped: number;
+  /** Workers the run started (Playwright starts a new one after each failed check), and the checks' own time. */
+  workers: number;
+  checksMs: number;
+}
+
+/** Workers and the sum of the checks' durations, from the run's JSON report (0 without one). */
+function timing(reportsDir: string): { workers: number; checksMs: number } {
+  const file = path.join(reportsDir, 'results.json');
+  if (!fs.existsSync(file)) return { workers: 0, checksMs: 0 };
+  interface Suite {
+    specs?: { tests: { results: { workerIndex: number; duration: number }[] }[] }[];
+    suites?: Suite[];
+  }
+  const results = (suite: Suite): { workerIndex: number; duration: number }[] => [
+    ...(suite.specs ?? []).flatMap(spec => spec.tests.flatMap(test => test.results)),
+    ...(suite.suites ?? []).flatMap(results),
+  ];
+  const all = (JSON.parse(fs.readFileSync(file, 'utf8')) as { suites: Suite[] }).suites.flatMap(results);
+  return { workers: new Set(all.map(r => r.workerIndex)).size, checksMs: all.reduce((sum, r) => sum + r.duration, 0) };
 }
 
 export interface SuiteRound {
@@ -82,6 +102,7 @@ export async function suiteRun(index: number, { name, reporters = 'json', env = 
     checks: result.tests.length,
     failed: result.failed,
     skipped: result.skipped,
+    ...timing(result.reportsDir),
   };
 }
 
