@@ -87,7 +87,10 @@ test.describe('the conformance command', () => {
       /^Live target http:\/\/127\.0\.0\.1:\d+: the plan of this run$/,
     );
     expect(lines[1]).toMatch(/^ {2}connection +abc: updated by the checks/);
-    expect(lines.slice(5)).toEqual([
+    expect(lines[3], 'the pace, under the lowest tier').toMatch(
+      /^ {2}pace +at most 400 requests a minute \(CONFORMANCE_RATE_PER_MINUTE\), 8 at once/,
+    );
+    expect(lines.slice(6)).toEqual([
       expect.stringMatching(/^Setup error: the target rejected the token \(401\): set API_ACCESS_TOKEN to a fresh token/),
     ]);
     expect(run.output).not.toContain('token-for-config-test');
