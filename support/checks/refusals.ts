@@ -18,6 +18,7 @@ import type { Exchange, SendOptions, StorageConnectionsClient } from '../client/
 import { connectionIn, mutableState, sameState, writeBackBody, type Connection } from '../contract/connection';
 import { redactText } from '../report/redact';
 import type { Target } from '../run/target';
+import { mayBeLag, noteWrite } from './write-log';
 
 /** One refused request of a batch, as its check sends it. */
 export interface Refusal {
@@ -55,7 +56,8 @@ async function readQuietly(client: StorageConnectionsClient, target: Target, onc
     const response = target.readMethod === 'GET' ? await client.get(target.connectionId) : await client.update(target.connectionId, {});
     if (response.status !== 200) return undefined;
     const connection = connectionIn(response.json);
-    if (once || sameState(connection, target.original) || Date.now() - started + 250 > target.readLagMs) return connection;
+    if (once || sameState(connection, target.original) || Date.now() - started + 250 > target.readLagMs || !mayBeLag(target, connection))
+      return connection;
     await new Promise(resolve => setTimeout(resolve, 250));
   }
 }
@@ -102,13 +104,20 @@ export class RefusalBatch {
     return new TestAnswers(outcome, target);
   }
 
-  private async send(client: StorageConnectionsClient, target: Target): Promise<Outcome> {
+  private async send(sender: StorageConnectionsClient, target: Target): Promise<Outcome> {
+    // Every write of the batch (an accepted answer, a put-back) goes in the run's write log.
+    const client = sender.withHooks({ exchange: exchange => noteWrite(target, exchange) });
     try {
       const requests = this.requests(target, await client.options.token());
       if (requests.length === 0) return { note: 'no requests to send ahead', entries: [] };
       const sendOne = async ({ connectionId, body, options = {} }: Refusal): Promise<Omit<Entry, 'stateAfter'>> => {
         const exchanges: Exchange[] = [];
-        const capturing = client.withHooks({ exchange: exchange => void exchanges.push(exchange) });
+        const capturing = sender.withHooks({
+          exchange: exchange => {
+            noteWrite(target, exchange);
+            exchanges.push(exchange);
+          },
+        });
         const response = await capturing.update(connectionId, body, options);
         const key = keyOf(requestSignature('PUT', connectionId, encodeBody(body).data, options));
         // The bytes sent (sentData) are what the report shows; the body as a value (a symbol, a RawBody) stays out of the file.

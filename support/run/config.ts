@@ -97,13 +97,6 @@ function readTransport(env: NodeJS.ProcessEnv) {
       'the transport failures in a row after which the target counts as unresponsive',
       DEFAULTS.unresponsiveAfter,
     ),
-    ratePerMinute: whole(
-      'CONFORMANCE_RATE_PER_MINUTE',
-      1,
-      100_000,
-      'the most requests the run sends in any minute',
-      DEFAULTS.ratePerMinute,
-    ),
     concurrency: whole('CONFORMANCE_CONCURRENCY', 1, 64, 'the most requests in flight at once', DEFAULTS.concurrency),
     mockLatencyMs: whole(
       'MOCK_LATENCY_MS',
@@ -186,6 +179,14 @@ export function readConfig(env: NodeJS.ProcessEnv): SuiteConfig {
     mockBehaviour,
     seed,
     generatedCases: cases ?? byTarget(DEFAULTS.generatedCases),
+    ratePerMinute:
+      parse.parseWhole(
+        'CONFORMANCE_RATE_PER_MINUTE',
+        env.CONFORMANCE_RATE_PER_MINUTE,
+        1,
+        100_000,
+        `the most requests the run sends in any minute (default ${DEFAULTS.ratePerMinute.other}, ${DEFAULTS.ratePerMinute.mock} against the embedded mock)`,
+      ) ?? byTarget(DEFAULTS.ratePerMinute),
     network,
     ...readOutputPaths(env),
     stateDir: path.resolve(PROJECT_ROOT, env.CONFORMANCE_STATE_DIR || DEFAULTS.stateDir),

@@ -67,6 +67,7 @@ async function setUp(config: SuiteConfig, started: StartedTarget): Promise<() =>
     budget: budget && { file: budget.file, limit: budget.limit },
     findingsDir: path.join(runDir, 'findings'),
     sentAheadDir: path.join(runDir, 'sent-ahead'),
+    writesFile: path.join(runDir, 'writes'),
     // One seed for the run's generated checks, in every worker: CONFORMANCE_SEED replays a run.
     seed: config.seed ?? crypto.randomInt(0, 2 ** 31),
     generatedCases: config.generatedCases,

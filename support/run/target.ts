@@ -47,6 +47,8 @@ export interface Target {
   maxResponseBytes: number;
   /** Transport failures in a row, counted through a file shared by all workers, after which the target is unresponsive. */
   breaker: { file: string; threshold: number };
+  /** The states the run wrote, one JSON line each, shared by all workers (support/checks/write-log.ts). */
+  writesFile?: string;
   /** Where the answers of refused requests sent at once are kept for the run (support/checks/refusals.ts). */
   sentAheadDir?: string;
   /** Where the run's findings are claimed (support/checks/findings.ts): a folder of this run's own. */

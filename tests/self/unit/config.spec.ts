@@ -77,11 +77,19 @@ test.describe('readConfig', () => {
       probeMaxRequests: 0,
       requestBudget: 300,
       generatedCases: 5,
+      ratePerMinute: 400,
     });
   });
 
   test('no target means the embedded mock', () => {
-    expect(readConfig({})).toEqual({ ...RESOLVED_DEFAULTS, embeddedMock: true, live: false, probeMaxRequests: 800, generatedCases: 20 });
+    expect(readConfig({})).toEqual({
+      ...RESOLVED_DEFAULTS,
+      embeddedMock: true,
+      live: false,
+      probeMaxRequests: 800,
+      generatedCases: 20,
+      ratePerMinute: 4000,
+    });
     expect(readConfig({ RATE_LIMIT_PROBE_MAX_REQUESTS: '0', CONFORMANCE_REQUEST_BUDGET: '50', TARGET_PROFILE: 'prism' })).toMatchObject({
       embeddedMock: false,
       live: false,
@@ -102,7 +110,6 @@ const RESOLVED_DEFAULTS = {
   requestDeadlineSeconds: 30,
   unresponsiveAfter: 3,
   maxResponseBytes: 10 * 1024 * 1024,
-  ratePerMinute: 400,
   concurrency: 8,
   mockLatencyMs: 0,
   reportsDir: path.join(PROJECT_ROOT, 'reports'),
@@ -162,7 +169,9 @@ test.describe('the resolved configuration', () => {
     expect(messageOf({ CONFORMANCE_REQUEST_DEADLINE_SECONDS: 'x' })).toContain(`(default ${DEFAULTS.requestDeadlineSeconds})`);
     expect(messageOf({ CONFORMANCE_UNRESPONSIVE_AFTER: 'x' })).toContain(`(default ${DEFAULTS.unresponsiveAfter})`);
     expect(messageOf({ CONFORMANCE_MAX_RESPONSE_BYTES: 'x' })).toContain(`(default ${DEFAULTS.maxResponseBytes})`);
-    expect(messageOf({ CONFORMANCE_RATE_PER_MINUTE: '0' })).toContain(`(default ${DEFAULTS.ratePerMinute})`);
+    expect(messageOf({ CONFORMANCE_RATE_PER_MINUTE: '0' })).toContain(
+      `(default ${DEFAULTS.ratePerMinute.other}, ${DEFAULTS.ratePerMinute.mock} against`,
+    );
     expect(messageOf({ CONFORMANCE_CONCURRENCY: 'many' })).toContain(`(default ${DEFAULTS.concurrency})`);
     expect(messageOf({ CONFORMANCE_GENERATED_CASES: 'x' })).toContain(
       `(default ${DEFAULTS.generatedCases.mock} against the embedded mock, ${DEFAULTS.generatedCases.other} elsewhere)`,
