@@ -6,14 +6,20 @@
 // (undici's EnvHttpProxyAgent would route by the same variables, but it warns on every run that it is
 // experimental, matches NO_PROXY otherwise than curl, and would send the embedded mock to the proxy.)
 // The extra CA certificates are trusted on every TLS connection, the tunnelled ones included.
+// undici is loaded with the first dispatcher: a process that only reads the configuration needs none.
 import fs from 'node:fs';
 import tls from 'node:tls';
-import { Agent, Pool, ProxyAgent, fetch as undiciFetch, request as undiciRequest, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool as PoolType } from 'undici';
 import { registerSecret } from '../report/secrets';
 import { DIRECT, routeOf, proxySecrets, type NetworkSettings } from './network-settings';
 
+let loaded: typeof import('undici') | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const undici = () => (loaded ??= require('undici') as typeof import('undici'));
+
 /** A dispatcher that sends each origin through the proxy routeOf() names for it, or directly. */
 export function createDispatcher(settings: NetworkSettings): Dispatcher {
+  const { Agent, Pool, ProxyAgent } = undici();
   // Node's own roots and the extra files: a `ca` given to TLS replaces the default store, NODE_EXTRA_CA_CERTS included.
   const ca = settings.caFiles.length
     ? [...tls.rootCertificates, ...settings.caFiles.map(({ file }) => fs.readFileSync(file, 'utf8'))]
@@ -25,7 +31,7 @@ export function createDispatcher(settings: NetworkSettings): Dispatcher {
     connect,
     factory: (origin, options) => {
       const route = routeOf(settings, String(origin));
-      if ('direct' in route) return new Pool(origin, options as Pool.Options);
+      if ('direct' in route) return new Pool(origin, options as PoolType.Options);
       return new ProxyAgent({ uri: route.proxy.url, requestTls: connect, proxyTls: connect });
     },
   });
@@ -54,7 +60,7 @@ export function networkDispatcher(): Dispatcher {
 
 /** fetch through this process's dispatcher: the global fetch would ignore the proxy. */
 export const networkFetch = ((input: string | URL, init: RequestInit = {}) =>
-  undiciFetch(input, { ...(init as object), dispatcher: networkDispatcher() })) as unknown as typeof fetch;
+  undici().fetch(input, { ...(init as object), dispatcher: networkDispatcher() })) as unknown as typeof fetch;
 
 export interface RawAnswer {
   status: number;
@@ -74,7 +80,7 @@ export async function requestWithLines(
   body: Buffer | undefined,
   deadlineMs: number,
 ): Promise<RawAnswer> {
-  const answer = await undiciRequest(url, {
+  const answer = await undici().request(url, {
     method,
     headers,
     body,

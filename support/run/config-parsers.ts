@@ -1,6 +1,7 @@
 // One parser per configuration variable: each turns the raw value into a typed one, or throws a
 // ConfigError of one line naming the variable and the fix. support/run/config.ts puts them together.
-import { behaviourNamed } from '../../mock/behaviours';
+// (The mock's catalogue is loaded only to judge a MOCK_BEHAVIOUR that is set: the runner and every
+// worker read the configuration, and a run without one needs none of the mock's faults.)
 import { ConfigError } from '../client/config-error';
 import { DEFAULTS } from './config-defaults';
 import { PROFILES, type ProfileName } from './profiles';
@@ -77,6 +78,8 @@ export function parseProfile(raw: string | undefined): ProfileName | undefined {
 
 export function parseBehaviour(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { behaviourNamed } = require('../../mock/behaviours') as typeof import('../../mock/behaviours');
   try {
     behaviourNamed(raw);
   } catch (error) {
