@@ -34,8 +34,8 @@ export const DEFAULTS = Object.freeze({
   mockLatencyMs: 0,
   /** Most requests a run against the embedded mock sends with the defaults, the probe's included: what its closing line measures against. */
   mockRunRequests: 300,
-  /** Cases per generated property (CONFORMANCE_GENERATED_CASES); the mock's 20 keep its run within mockRunRequests (docs/checks.md). */
-  generatedCases: Object.freeze({ mock: 20, other: 5 }) as ByTarget,
+  /** Cases per generated property (CONFORMANCE_GENERATED_CASES); the mock's 15 keep its run within mockRunRequests (docs/checks.md). */
+  generatedCases: Object.freeze({ mock: 15, other: 5 }) as ByTarget,
   /** The authority and the scope of client credentials (IMS_AUTHORITY, IMS_SCOPE). */
   imsAuthority: DEFAULT_AUTHORITY,
   imsScope: DEFAULT_SCOPE,

@@ -178,7 +178,7 @@ export async function runMatrix(names = Object.keys(BEHAVIOURS), concurrency = d
           maxFailures: behaviour.kind === 'fault' ? MAX_FAILURES : undefined,
           // A fault runs only the checks it names; a variant, the whole suite.
           args: behaviour.kind === 'fault' ? ['--grep', grepOf(behaviour.caughtBy ?? [])] : [],
-          // The generated checks run 40 cases where a fault is theirs to find (twice a user's run's 20, so
+          // The generated checks run 40 cases where a fault is theirs to find (more than a user's run's 15, so
           // that any seed finds it); elsewhere the 5 of every self-test run keep the matrix within its time.
           env: behaviour.caughtBy?.some(tag => tag.startsWith('@generated')) ? { CONFORMANCE_GENERATED_CASES: '40' } : {},
         });

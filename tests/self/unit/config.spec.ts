@@ -87,7 +87,7 @@ test.describe('readConfig', () => {
       embeddedMock: true,
       live: false,
       probeMaxRequests: 800,
-      generatedCases: 20,
+      generatedCases: 15,
       ratePerMinute: 4000,
     });
     expect(readConfig({ RATE_LIMIT_PROBE_MAX_REQUESTS: '0', CONFORMANCE_REQUEST_BUDGET: '50', TARGET_PROFILE: 'prism' })).toMatchObject({
@@ -120,7 +120,7 @@ const RESOLVED_DEFAULTS = {
 
 test.describe('the resolved configuration', () => {
   const defaults: [string, NodeJS.ProcessEnv, Partial<SuiteConfig>][] = [
-    ['the embedded mock: probe on, no budget, 20 cases', {}, { probeMaxRequests: 800, requestBudget: undefined, generatedCases: 20 }],
+    ['the embedded mock: probe on, no budget, 15 cases', {}, { probeMaxRequests: 800, requestBudget: undefined, generatedCases: 15 }],
     ['a pace of its own', { CONFORMANCE_RATE_PER_MINUTE: '120', CONFORMANCE_CONCURRENCY: '2' }, { ratePerMinute: 120, concurrency: 2 }],
     [
       'Prism started for the run: probe off, a budget, 5 cases',
