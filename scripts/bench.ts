@@ -11,7 +11,9 @@
 //   - the suite with MOCK_LATENCY_MS=150 (each answer of the mock 150 ms late, as over a network) and
 //     its ratio to the suite at 0 ms (target <= 1.25);
 //   - the mock's throughput (requests/s) under a short load from a second process on loopback, bounded
-//     in count and time (scripts/bench/load.ts).
+//     in count and time (scripts/bench/load.ts);
+//   - what a Playwright process pays before its first check: importing playwright.config.ts and the
+//     fixtures in a fresh process, and one worker start in the failing run (scripts/bench/startup.ts).
 // The table is printed and written to reports/bench.md, with the date and the machine.
 // Only 127.0.0.1 is ever contacted; the live-target variables are blanked by runConformance.
 import fs from 'node:fs';
@@ -21,7 +23,8 @@ import { StorageConnectionMock } from '../mock/server';
 import { PROJECT_ROOT } from '../support/report/paths';
 import { FAILING_RUN_FAULTS, FAILING_RUN_TARGET } from './bench/failing-run';
 import { LOAD, throughputRound } from './bench/load';
-import { allureRun, floorRun, median, seconds, suiteRun, type SuiteRun } from './bench/runs';
+import { allureRun, BENCH_DIR, floorRun, median, seconds, suiteRun, type SuiteRun } from './bench/runs';
+import { importRound, startupRows, workerGaps, type ImportTimes } from './bench/startup';
 
 /** A whole number of rounds from 1; unset: 5. */
 function benchRuns(raw = process.env.BENCH_RUNS): number {
@@ -48,6 +51,8 @@ async function main(): Promise<void> {
   const allure: number[] = [];
   const failing: SuiteRun[] = [];
   const slow: SuiteRun[] = [];
+  const imports: ImportTimes[] = [];
+  const importsWithBehaviour: ImportTimes[] = [];
   // Interleaved, so a burst of load elsewhere on the machine spreads over all of them.
   for (let index = 0; index < RUNS; index++) {
     floor.push(await floorRun(index));
@@ -58,6 +63,8 @@ async function main(): Promise<void> {
     allure.push(allureRun(index));
     failing.push(await suiteRun(index, { name: 'failing', behaviour: FAILING_RUN_FAULTS.join(',') }));
     slow.push(await suiteRun(index, { name: `latency-${LATENCY_MS}`, env: { MOCK_LATENCY_MS: String(LATENCY_MS) } }));
+    imports.push(importRound());
+    importsWithBehaviour.push(importRound({ MOCK_BEHAVIOUR: FAILING_RUN_FAULTS.join(',') }));
     console.log(
       `  round ${index + 1}: floor ${floor.at(-1)} ms, suite ${suite.at(-1)!.ms} ms (${withoutGenerated.at(-1)!.ms} ms without the generated checks), with reporters ${reporters.at(-1)!.ms} ms, ` +
         `allure generate ${allure.at(-1)} ms, npm run conformance ${npm.at(-1)!.ms} ms, ` +
@@ -85,6 +92,14 @@ async function main(): Promise<void> {
   const failingMs = median(failing.map(r => r.ms));
   const slowMs = median(slow.map(r => r.ms));
   const rps = median(rounds.map(r => r.rps));
+  // The gaps of every failing round together: one run has about twenty worker starts.
+  const gaps = Array.from({ length: RUNS }, (_, index) => workerGaps(path.join(BENCH_DIR, `failing-${index}`, 'results.json'))).reduce(
+    (all, one) => ({
+      workers: all.workers + one.workers,
+      newWorker: [...all.newWorker, ...one.newWorker],
+      sameWorker: [...all.sameWorker, ...one.sameWorker],
+    }),
+  );
   const ratio = (value: number, target?: number) => `${value.toFixed(2)}${target ? ` (target <= ${target})` : ''}`;
   const rows: [string, string][] = [
     ['floor: runner + one empty test', seconds(floorMs)],
@@ -122,6 +137,7 @@ async function main(): Promise<void> {
       `mock throughput (PUT, ${LOAD.concurrency} keep-alive connections, <= ${LOAD.requests} requests or ${LOAD.maxMs / 1000} s)`,
       `${Math.round(rps)} requests/s`,
     ],
+    ...startupRows(imports, importsWithBehaviour, gaps),
   ];
   const header = `figure (median of ${RUNS} run${RUNS === 1 ? '' : 's'})`;
   const width = Math.max(header.length, ...rows.map(([name]) => name.length));
