@@ -6,6 +6,7 @@ export default defineConfig({
   testDir: '.',
   // Same shape as a conformance run: one worker, the JSON reporter the runner uses.
   workers: 1,
-  reporter: [['json', { outputFile: process.env.BENCH_FLOOR_JSON || 'floor-results.json' }]],
-  outputDir: process.env.BENCH_FLOOR_OUTPUT || 'test-results',
+  // Output only under reports/, also when run by hand: nothing lands beside the sources.
+  reporter: [['json', { outputFile: process.env.BENCH_FLOOR_JSON || '../../reports/bench/floor-results.json' }]],
+  outputDir: process.env.BENCH_FLOOR_OUTPUT || '../../reports/bench/floor-test-results',
 });

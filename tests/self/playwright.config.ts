@@ -8,6 +8,9 @@ import { reportPaths } from '../../support/report/paths';
 
 const KILL_MATRIX = /kill-matrix\.spec\.ts$/;
 
+// One id per npm test, which the workers inherit: the kill matrix's shards merge only their own rows.
+process.env.SELF_TEST_RUN ??= `${process.pid}-${Date.now()}`;
+
 export default defineConfig({
   // Independent tests. Four workers on two cores: most of a self-test's time is its child runs waiting
   // (deadlines, retry-after, a mock's latency), so two workers left half the cores idle (npm test: 9.2

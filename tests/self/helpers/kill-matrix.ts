@@ -228,3 +228,33 @@ export function writeMatrix(markdown: string): string {
   fs.writeFileSync(file, markdown);
   return file;
 }
+
+/**
+ * Keeps a shard's rows for this self-test run (SELF_TEST_RUN, set by tests/self/playwright.config.ts)
+ * and returns every shard's rows kept so far, complete when all `shards` have theirs.
+ */
+export function saveShard(
+  shard: number,
+  shards: number,
+  rows: MatrixRow[],
+  wallMs: number,
+): { rows: MatrixRow[]; wallMs: number; complete: boolean } {
+  const dir = path.join(PROJECT_ROOT, 'reports', 'kill-matrix');
+  fs.mkdirSync(dir, { recursive: true });
+  const run = process.env.SELF_TEST_RUN ?? 'alone';
+  const fileOf = (index: number) => path.join(dir, `shard-${index + 1}-of-${shards}.json`);
+  fs.writeFileSync(fileOf(shard), JSON.stringify({ run, rows, wallMs }));
+  const saved = Array.from({ length: shards }, (_, index) => {
+    try {
+      const kept = JSON.parse(fs.readFileSync(fileOf(index), 'utf8')) as { run: string; rows: MatrixRow[]; wallMs: number };
+      return kept.run === run ? kept : undefined;
+    } catch {
+      return undefined;
+    }
+  }).filter(kept => kept !== undefined);
+  return {
+    rows: saved.flatMap(kept => kept.rows),
+    wallMs: Math.max(...saved.map(kept => kept.wallMs)),
+    complete: saved.length === shards,
+  };
+}
