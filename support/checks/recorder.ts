@@ -54,8 +54,13 @@ export function recordingHooks(testInfo: TestInfo, observe: (exchange: Exchange)
       if (summarise) summarise(exchange);
       else await attachExchange(testInfo, exchange);
     },
-    wait: async (seconds, answer) => {
-      const waitOut = (title: string) => test.step(title, () => new Promise<void>(resolve => setTimeout(resolve, seconds * 1000)));
+    wait: async (seconds, answer, waited) => {
+      // Sent ahead (support/checks/refusals.ts): the wait is over, so the step only records it.
+      const waitOut = (title: string) =>
+        test.step(
+          waited ? `${title} (waited when sent ahead)` : title,
+          () => new Promise<void>(resolve => setTimeout(resolve, waited ? 0 : seconds * 1000)),
+        );
       // A 503 with retry-after is a gateway's "come back later" (support/client/throttle.ts): it has no
       // body the document describes, so it is recorded and waited out; one that persists is judged then.
       if (answer.status === 503) {

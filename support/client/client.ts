@@ -37,8 +37,11 @@ export interface Exchange {
 export interface ClientHooks {
   /** Every exchange, each throttled or unavailable attempt included. */
   exchange?: (exchange: Exchange) => void | Promise<void>;
-  /** How a retry-after of a 429 or a 503 is waited out (default: a timer); the fixtures make it a report step. */
-  wait?: (seconds: number, answer: ApiResponse) => Promise<void>;
+  /**
+   * How a retry-after of a 429 or a 503 is waited out (default: a timer); the fixtures make it a report
+   * step. `waited`: an answer sent ahead, whose wait is over (its retry is judged, not waited again).
+   */
+  wait?: (seconds: number, answer: ApiResponse, waited?: boolean) => Promise<void>;
   /** Around each request with its retries (the fixtures make it a report step). */
   around?: <T>(title: string, send: () => Promise<T>) => Promise<T>;
 }
@@ -120,7 +123,12 @@ export class StorageConnectionsClient {
     return around(title, async () => {
       const ahead = this.options.answers?.take(requestSignature(method, connectionId, data, options));
       if (ahead) {
-        for (const exchange of ahead.exchanges) await this.hooks.exchange?.(exchange);
+        for (const [index, exchange] of ahead.exchanges.entries()) {
+          await this.hooks.exchange?.(exchange);
+          // A 429 or 503 that was waited out and retried: judged and recorded as if it had been met now.
+          const seconds = index < ahead.exchanges.length - 1 ? retryWaitOf(exchange.response, options) : undefined;
+          if (seconds !== undefined) await this.hooks.wait?.(seconds, exchange.response, true);
+        }
         return ahead.response;
       }
       this.options.answers?.sentNow(method, connectionId);
