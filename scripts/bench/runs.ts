@@ -13,7 +13,7 @@ const PLAYWRIGHT_CLI = require.resolve('@playwright/test/cli');
 export const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
 export const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;

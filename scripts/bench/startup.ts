@@ -15,6 +15,7 @@ import { CONFIG_VARIABLES } from '../../support/run/config';
 import { PROJECT_ROOT } from '../../support/report/paths';
 import { runConformance } from '../../tests/self/helpers/child-run';
 import { FAILING_RUN_FAULTS } from './failing-run';
+import { median } from './runs';
 
 export interface ImportTimes {
   /** Milliseconds to require playwright.config.ts, then support/checks/fixtures.ts after it: wall time, and CPU time (user + system, steadier on a busy machine). */
@@ -104,12 +105,6 @@ export async function failingRunGaps(reportsDir: string): Promise<WorkerGaps & {
     throw new Error(`the failing run exited ${run.exitCode}, not 1:\n${run.output.slice(-2000)}`);
   return { ...workerGaps(file), failed: run.failed, wallMs: run.wallMs };
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 /** The startup figures as rows of the bench table: medians of `imports` rounds, and the gaps of one run. */
 export function startupRows(imports: ImportTimes[], withBehaviour: ImportTimes[], gaps: WorkerGaps): [string, string][] {
