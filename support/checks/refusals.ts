@@ -18,7 +18,8 @@ import type { Exchange, SendOptions, StorageConnectionsClient } from '../client/
 import { connectionIn, mutableState, sameState, writeBackBody, type Connection } from '../contract/connection';
 import { redactText } from '../report/redact';
 import type { Target } from '../run/target';
-import { mayBeLag, noteWrite } from './write-log';
+import { pollReads, readRequest } from './state';
+import { noteWrite } from './write-log';
 
 /** One refused request of a batch, as its check sends it. */
 export interface Refusal {
@@ -47,19 +48,15 @@ const keyOf = (signature: string) => crypto.createHash('sha256').update(signatur
 const fileNameOf = (name: string) => `${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.json`;
 
 /**
- * Reads the connection, until it shows its original state or the read lag is over (a write before may
- * still be on its way out of a lagging replica), or just `once`; undefined: it could not be read.
+ * Reads the connection, quietly: until it shows its original state (pollReads: a write before may still
+ * be on its way out of a lagging replica), or just `once`; undefined: it could not be read.
  */
 async function readQuietly(client: StorageConnectionsClient, target: Target, once = false): Promise<Connection | undefined> {
-  const started = Date.now();
-  for (;;) {
-    const response = target.readMethod === 'GET' ? await client.get(target.connectionId) : await client.update(target.connectionId, {});
-    if (response.status !== 200) return undefined;
-    const connection = connectionIn(response.json);
-    if (once || sameState(connection, target.original) || Date.now() - started + 250 > target.readLagMs || !mayBeLag(target, connection))
-      return connection;
-    await new Promise(resolve => setTimeout(resolve, 250));
-  }
+  const read = async () => {
+    const response = await readRequest(client, target);
+    return response.status === 200 ? connectionIn(response.json) : undefined;
+  };
+  return once ? read() : (await pollReads(target, read, connection => sameState(connection, target.original))).connection;
 }
 
 /** Puts the original state back, quietly, and reads until it shows; false when the server would not take it. */

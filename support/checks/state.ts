@@ -10,7 +10,6 @@ import type { Target } from '../run/target';
 import { expectEach } from './echo';
 import type { FindingFact } from './findings';
 import { expect, knownFindingsOf } from './matchers';
-import { TestAnswers } from './refusals';
 import { mayBeLag, noteWrite } from './write-log';
 
 /**
@@ -38,22 +37,46 @@ export function connectionOf(response: ApiResponse): Connection {
   return connection;
 }
 
-/** Reads the connection back through the target's read method: GET, or PUT with an empty update. */
+/** The answer to a read of the connection through the target's read method: GET, or PUT with an empty update. */
+export function readRequest(api: StorageConnectionsClient, target: Target, options: SendOptions = {}): Promise<ApiResponse> {
+  return target.readMethod === 'GET' ? api.get(target.connectionId, options) : api.update(target.connectionId, {}, options);
+}
+
+/** Reads the connection back through the target's read method, which must answer the documented 200. */
 export async function readBack(api: StorageConnectionsClient, target: Target, options: SendOptions = {}): Promise<Connection> {
-  const response =
-    target.readMethod === 'GET' ? await api.get(target.connectionId, options) : await api.update(target.connectionId, {}, options);
+  const response = await readRequest(api, target, options);
   await expect(response, `read back the connection with ${target.readMethod}`).toBeDocumentedResponse(200);
   return connectionOf(response);
 }
 
 /** Time between two reads while a write has not shown yet. */
-const POLL_INTERVAL_MS = 250;
+export const POLL_INTERVAL_MS = 250;
 
 /**
- * Reads the connection back until `shows` holds or the target's read lag (CONFORMANCE_READ_LAG_SECONDS)
- * is over: a replicated service may serve the previous state just after a write. A read showing a
- * state no lag explains (support/checks/write-log.ts) ends the wait at once. Returns the last read;
- * a read that needed more than one try is noted in the report.
+ * Reads (with `read`) until `shows` holds or the target's read lag (CONFORMANCE_READ_LAG_SECONDS) is
+ * over: a replicated service may serve the previous state just after a write. A read showing a state
+ * no lag explains (support/checks/write-log.ts), or no connection at all, ends the wait at once.
+ * Returns the last read, with how many reads and how long it took.
+ */
+export async function pollReads<C extends Connection | undefined>(
+  target: Target,
+  read: () => Promise<C>,
+  shows: (connection: Connection) => boolean,
+): Promise<{ connection: C; reads: number; elapsedMs: number }> {
+  const started = Date.now();
+  for (let reads = 1; ; reads++) {
+    const connection = await read();
+    const elapsedMs = Date.now() - started;
+    // A state no lagging replica could show is what the connection holds: no need to wait for another.
+    if (!connection || shows(connection) || elapsedMs + POLL_INTERVAL_MS > target.readLagMs || !mayBeLag(target, connection))
+      return { connection, reads, elapsedMs };
+    await new Promise(resolve => setTimeout(resolve, POLL_INTERVAL_MS));
+  }
+}
+
+/**
+ * Reads the connection back (pollReads) until `shows` holds, as a report step; a read that needed more
+ * than one try is noted in the report.
  */
 export async function readBackUntil(
   api: StorageConnectionsClient,
@@ -64,21 +87,13 @@ export async function readBackUntil(
   return test.step(
     `read back the connection with ${target.readMethod}`,
     async () => {
-      const started = Date.now();
-      for (let reads = 1; ; reads++) {
-        const connection = await readBack(api, target);
-        const elapsed = Date.now() - started;
-        // A state no lagging replica could show is what the connection holds: no need to wait for another.
-        if (shows(connection) || elapsed + POLL_INTERVAL_MS > target.readLagMs || !mayBeLag(target, connection)) {
-          if (reads > 1)
-            test.info().annotations.push({
-              type: 'read lag',
-              description: `${shows(connection) ? 'the write showed' : 'the write had not shown'} after ${reads} reads in ${elapsed} ms (allowed: ${target.readLagMs} ms)`,
-            });
-          return connection;
-        }
-        await new Promise(resolve => setTimeout(resolve, POLL_INTERVAL_MS));
-      }
+      const { connection, reads, elapsedMs } = await pollReads(target, () => readBack(api, target), shows);
+      if (reads > 1)
+        test.info().annotations.push({
+          type: 'read lag',
+          description: `${shows(connection) ? 'the write showed' : 'the write had not shown'} after ${reads} reads in ${elapsedMs} ms (allowed: ${target.readLagMs} ms)`,
+        });
+      return connection;
     },
     { box: true },
   );
@@ -100,8 +115,7 @@ export async function expectUnchanged(api: StorageConnectionsClient, target: Tar
     async () => {
       // Requests answered from a batch sent at once were read back after it (support/checks/refusals.ts);
       // otherwise a write from an earlier step may still be on its way out of a lagging replica: wait for the original.
-      const answers = api.options.answers;
-      const known = answers instanceof TestAnswers ? answers.stateAfter() : undefined;
+      const known = api.options.answers?.stateAfter();
       const connection = known ?? (await readBackUntil(api, target, read => sameState(read, target.original)));
       const fact = unchangedFact(why, clause ?? brokenClauseOf('State not preserved', test.info().tags) ?? 'update.operation');
       await aboutState(() => expectEach(fact, connection, target.original, CONNECTION_PROPERTIES, `the connection is unchanged ${why}`));

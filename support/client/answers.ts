@@ -3,6 +3,7 @@
 // later sends the same request is given the answer that came back, with its exchanges, instead of
 // sending it again. The client asks for an answer by the request's signature: everything that makes
 // two requests the same (method, connection, body bytes, credentials, Accept, query, extra headers).
+import type { Connection } from '../contract/connection';
 import type { ApiResponse, Method } from './http';
 import type { SendOptions } from './send-options';
 
@@ -32,4 +33,8 @@ export interface AnswersSentAhead<E> {
   take(signature: string): AnswerSentAhead<E> | undefined;
   /** A request of the client that had no answer sent ahead, and was sent now. */
   sentNow(method: Method, connectionId: string): void;
+  /** The connection after the requests answered so far, known without a read; undefined: read it. */
+  stateAfter(): Connection | undefined;
+  /** The connection as read after the request that got this answer, if it was sent ahead. */
+  stateAfterAnswer(response: ApiResponse): Connection | undefined;
 }

@@ -14,7 +14,7 @@ import type { Target } from '../run/target';
 import { invalidUpdateBodies, notObjectBodies, updateBodies } from './bodies';
 import { propertiesOf } from './from-schema';
 import { CONNECTION_SCHEMA, judge, judgeText, UPDATE_SCHEMA, type Verdict } from './oracle';
-import { expectEcho, namedTargets, readUntil, UPDATE_PROPERTIES, Writes } from './case-judgments';
+import { expectEcho, namedTargets, readUntil, UPDATE_PROPERTIES } from './case-judgments';
 import { CaseFailure, under, type CaseContext, type GeneratedProperty } from './property';
 
 /**
@@ -24,7 +24,6 @@ import { CaseFailure, under, type CaseContext, type GeneratedProperty } from './
 async function checkCase(
   api: StorageConnectionsClient,
   target: Target,
-  writes: Writes,
   context: CaseContext,
   request: { body: unknown; text: string; parsed: unknown; verdict: Verdict },
 ): Promise<void> {
@@ -57,7 +56,7 @@ async function checkCase(
           ),
         );
       }
-      const stored = await readUntil(api, target, writes, connection => sameState(connection, target.original), response);
+      const stored = await readUntil(api, target, connection => sameState(connection, target.original), response);
       known = stored;
       await under('422.invalid', () =>
         // The same fact as the 422 checks': a refusal changes nothing, not even its valid part.
@@ -81,7 +80,6 @@ async function checkCase(
     if (Object.keys(connectionIn(response.json)).length === 0 && knownFindingsOf(response).length) return;
     const echoed = connectionOf(response);
     known = echoed;
-    writes.wrote(echoed);
     const body = request.parsed as Record<string, unknown>;
     const readOnlySent = Object.keys(body).some(name => name in CONNECTION_SCHEMA_PROPERTIES && !(name in UPDATE_PROPERTIES));
     await under(readOnlySent ? 'update.read-only' : '200.updated', () =>
@@ -91,7 +89,7 @@ async function checkCase(
     const echoWrong = (await under('update.properties', () => expectEcho(body, echoed, target.original))) ?? [];
     // What the echo claims, but for values found echoed wrong: those are their own findings.
     const claimed = Object.fromEntries(Object.entries(presentState(echoed)).filter(([name]) => !echoWrong.includes(name)));
-    const stored = await readUntil(api, target, writes, connection => holds(connection, claimed), response);
+    const stored = await readUntil(api, target, connection => holds(connection, claimed), response);
     known = stored;
     await under(readOnlySent ? 'update.read-only' : 'update.operation', () =>
       aboutState(() =>
@@ -111,7 +109,6 @@ async function checkCase(
     if (!known || !sameState(known, target.original)) {
       try {
         await restoreOriginal(api, target);
-        writes.wrote(target.original);
       } catch (error) {
         // After a failure the fixture restores once more at the end of the check; a case that passed
         // but cannot be undone is a failure of its own.
@@ -131,31 +128,26 @@ export const PROPERTY_KEYS = {
 
 /** Valid updates: any subset of the documented properties, any string, either enum value. */
 export function validUpdates(api: StorageConnectionsClient, target: Target): GeneratedProperty<Record<string, unknown>> {
-  const writes = new Writes(target);
   return {
     key: PROPERTY_KEYS.valid,
     arbitrary: updateBodies(UPDATE_SCHEMA),
     bodyOf: body => JSON.stringify(body),
-    check: (body, context) =>
-      checkCase(api, target, writes, context, { body, text: JSON.stringify(body), parsed: body, verdict: judge(body) }),
+    check: (body, context) => checkCase(api, target, context, { body, text: JSON.stringify(body), parsed: body, verdict: judge(body) }),
   };
 }
 
 /** Updates that break the schema or go past it: wrong types at any depth, null, invalid enum strings, unknown and read-only properties. */
 export function invalidUpdates(api: StorageConnectionsClient, target: Target): GeneratedProperty<Record<string, unknown>> {
-  const writes = new Writes(target);
   return {
     key: PROPERTY_KEYS.invalid,
     arbitrary: invalidUpdateBodies(UPDATE_SCHEMA, CONNECTION_SCHEMA),
     bodyOf: body => JSON.stringify(body),
-    check: (body, context) =>
-      checkCase(api, target, writes, context, { body, text: JSON.stringify(body), parsed: body, verdict: judge(body) }),
+    check: (body, context) => checkCase(api, target, context, { body, text: JSON.stringify(body), parsed: body, verdict: judge(body) }),
   };
 }
 
 /** Bodies that are not a JSON object: malformed JSON text, and JSON values of the other types. */
 export function notObjects(api: StorageConnectionsClient, target: Target): GeneratedProperty<string> {
-  const writes = new Writes(target);
   return {
     key: PROPERTY_KEYS.notObject,
     arbitrary: notObjectBodies(UPDATE_SCHEMA, CONNECTION_SCHEMA),
@@ -167,7 +159,7 @@ export function notObjects(api: StorageConnectionsClient, target: Target): Gener
       } catch {
         parsed = undefined;
       }
-      return checkCase(api, target, writes, context, { body: raw(text), text, parsed, verdict: judgeText(text) });
+      return checkCase(api, target, context, { body: raw(text), text, parsed, verdict: judgeText(text) });
     },
   };
 }
