@@ -7,7 +7,7 @@
 //                after a failure, its kind (the Allure category)
 //   api          (test) the client with report steps around each request; after the test it restores
 //                the connection if the test may have changed it, so every test starts from the original state
-import { test as base } from '@playwright/test';
+import * as playwright from '@playwright/test';
 import { clientFor } from '../run/for-target';
 import { TransportBreaker } from '../client/breaker';
 import type { Exchange, StorageConnectionsClient } from '../client/client';
@@ -19,6 +19,14 @@ import type { RefusalBatch } from './refusals';
 import { restoreIfChanged, StateTracker } from './state';
 
 export { expect } from './matchers';
+
+/**
+ * The runner's base test, without the browser fixtures (page, context, request) that `test` adds: no
+ * check uses a browser, and their automatic fixtures cost about a CPU-second in a run of 84 checks (each
+ * of their steps captures a source-mapped stack; measured in `npm run bench`). Playwright's component
+ * testing builds on it; should a release drop it, the full `test` serves the same.
+ */
+const base = playwright._baseTest ?? playwright.test;
 
 /** The deadline of requests sent after one went unanswered, until one is answered again. */
 const SUSPECT_DEADLINE_MS = 10_000;

@@ -21,18 +21,25 @@ const undici = () => (loaded ??= require('undici') as typeof import('undici'));
 export function createDispatcher(settings: NetworkSettings): Dispatcher {
   const { Agent, Pool, ProxyAgent } = undici();
   // Node's own roots and the extra files: a `ca` given to TLS replaces the default store, NODE_EXTRA_CA_CERTS included.
-  const ca = settings.caFiles.length
-    ? [...tls.rootCertificates, ...settings.caFiles.map(({ file }) => fs.readFileSync(file, 'utf8'))]
-    : undefined;
-  const secureContext = ca && tls.createSecureContext({ ca });
-  const connect = secureContext ? { secureContext } : {};
+  // Built with the first origin that may need TLS: a run against the embedded mock (plain HTTP, direct) never
+  // pays for parsing the roots (about 50 ms a process).
+  let connect: { secureContext?: tls.SecureContext } | undefined;
+  const connectOptions = () => {
+    if (connect) return connect;
+    const ca = settings.caFiles.length
+      ? [...tls.rootCertificates, ...settings.caFiles.map(({ file }) => fs.readFileSync(file, 'utf8'))]
+      : undefined;
+    return (connect = ca ? { secureContext: tls.createSecureContext({ ca }) } : {});
+  };
   for (const secret of proxySecrets(settings)) registerSecret(secret);
   return new Agent({
-    connect,
     factory: (origin, options) => {
       const route = routeOf(settings, String(origin));
-      if ('direct' in route) return new Pool(origin, options as PoolType.Options);
-      return new ProxyAgent({ uri: route.proxy.url, requestTls: connect, proxyTls: connect });
+      if ('direct' in route) {
+        const plain = String(origin).startsWith('http:');
+        return new Pool(origin, (plain ? options : { ...options, connect: connectOptions() }) as PoolType.Options);
+      }
+      return new ProxyAgent({ uri: route.proxy.url, requestTls: connectOptions(), proxyTls: connectOptions() });
     },
   });
 }
