@@ -22,8 +22,11 @@ export function listChecks(): ListedCheck[] {
 }
 
 function list(): ListedCheck[] {
+  // Nor the JSON reporter's file of an outer run (npm test under PLAYWRIGHT_JSON_OUTPUT_NAME): the listing is read from stdout.
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !/^(API_|STORAGE_CONNECTION_ID|CONFORMANCE_|MOCK_|IMS_)/.test(name)),
+    Object.entries(process.env).filter(
+      ([name]) => !/^(API_|STORAGE_CONNECTION_ID|CONFORMANCE_|MOCK_|IMS_|PLAYWRIGHT_JSON_OUTPUT_)/.test(name),
+    ),
   );
   const cli = require.resolve('@playwright/test/cli');
   const run = spawnSync(process.execPath, [cli, 'test', '--list', '--reporter=json'], { cwd: PROJECT_ROOT, env, encoding: 'utf8' });
