@@ -110,7 +110,9 @@ export class TokenAuthority {
   /** A signed token; by default a valid one for the operation, living an hour. */
   async issue(request: TokenRequest = {}): Promise<IssuedToken> {
     const lifetime = request.lifetimeSeconds ?? 3600;
-    const issuedAt = Math.floor(Date.now() / 1000) - (request.issuedSecondsAgo ?? 0);
+    // One reading of the clock: signing may cross a second, and expires_in must say what the token says.
+    const now = Math.floor(Date.now() / 1000);
+    const issuedAt = now - (request.issuedSecondsAgo ?? 0);
     const token = await new jose.SignJWT({
       scope: (request.scope ?? REQUIRED_SCOPE).split(' ').filter(Boolean),
       client_id: request.clientId ?? MOCK_CLIENT_ID,
@@ -125,7 +127,7 @@ export class TokenAuthority {
       .setExpirationTime(issuedAt + lifetime)
       .sign(this.privateKey);
     await this.prepare(`Bearer ${token}`);
-    return { access_token: token, token_type: 'Bearer', expires_in: issuedAt + lifetime - Math.floor(Date.now() / 1000) };
+    return { access_token: token, token_type: 'Bearer', expires_in: issuedAt + lifetime - now };
   }
 
   /** Verifies the signature of the header's token, if it has one, so that check() can judge it. */
