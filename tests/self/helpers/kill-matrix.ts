@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BEHAVIOURS, type NamedBehaviour } from '../../../mock/behaviours';
 import { runConformance, type ConformanceRun, type TestVerdict } from './child-run';
+import { listChecks } from './list-checks';
 import { PROJECT_ROOT } from '../../../support/report/paths';
 import { clausesOf, type ClauseId } from '../../../support/contract/clauses';
 import { FINDING, findingText, parseFinding, type FindingFact } from '../../../support/report/findings';
@@ -119,6 +120,17 @@ export function grepOf(caughtBy: readonly string[]): string {
   return `(${caughtBy.map(tag => tag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(\\s|$)`;
 }
 
+/**
+ * The spec files of those checks, given to the run beside the grep: the runner and its workers load only
+ * them, not every spec file (about a third of a fault run's CPU).
+ */
+export function specFilesOf(caughtBy: readonly string[]): string[] {
+  const files = listChecks()
+    .filter(check => check.tags.some(tag => caughtBy.includes(tag)))
+    .map(check => check.file);
+  return [...new Set(files)];
+}
+
 export function judge(name: string, behaviour: NamedBehaviour, run: ConformanceRun): MatrixRow {
   const failingTests = failed(run);
   const failing = failingTests.map(t => t.title);
@@ -177,7 +189,7 @@ export async function runMatrix(names = Object.keys(BEHAVIOURS), concurrency = d
           behaviour: name,
           maxFailures: behaviour.kind === 'fault' ? MAX_FAILURES : undefined,
           // A fault runs only the checks it names; a variant, the whole suite.
-          args: behaviour.kind === 'fault' ? ['--grep', grepOf(behaviour.caughtBy ?? [])] : [],
+          args: behaviour.kind === 'fault' ? ['--grep', grepOf(behaviour.caughtBy ?? []), ...specFilesOf(behaviour.caughtBy ?? [])] : [],
           // The generated checks run 40 cases where a fault is theirs to find (more than a user's run's 15, so
           // that any seed finds it); elsewhere the 5 of every self-test run keep the matrix within its time.
           env: behaviour.caughtBy?.some(tag => tag.startsWith('@generated')) ? { CONFORMANCE_GENERATED_CASES: '40' } : {},

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { PROJECT_ROOT } from '../../../support/report/paths';
 
 interface Suite {
+  file?: string;
   specs?: { title: string; tags?: string[] }[];
   suites?: Suite[];
 }
@@ -11,6 +12,8 @@ interface Suite {
 export interface ListedCheck {
   title: string;
   tags: string[];
+  /** Its spec file, from the project's root (tests/conformance/...). */
+  file: string;
 }
 
 let listed: ListedCheck[] | undefined;
@@ -32,11 +35,12 @@ function list(): ListedCheck[] {
   const run = spawnSync(process.execPath, [cli, 'test', '--list', '--reporter=json'], { cwd: PROJECT_ROOT, env, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`playwright test --list failed: ${run.stderr}`);
   const checks: ListedCheck[] = [];
-  const walk = (suite: Suite) => {
+  const walk = (suite: Suite, file: string) => {
     // The JSON reporter strips the '@' of each tag; put it back, as the checks declared them.
-    for (const spec of suite.specs ?? []) checks.push({ title: spec.title, tags: (spec.tags ?? []).map(tag => `@${tag}`) });
-    for (const inner of suite.suites ?? []) walk(inner);
+    for (const spec of suite.specs ?? []) checks.push({ title: spec.title, tags: (spec.tags ?? []).map(tag => `@${tag}`), file });
+    for (const inner of suite.suites ?? []) walk(inner, file);
   };
-  for (const suite of (JSON.parse(run.stdout) as { suites: Suite[] }).suites) walk(suite);
+  // The file suites name their file from the test folder.
+  for (const suite of (JSON.parse(run.stdout) as { suites: Suite[] }).suites) walk(suite, `tests/conformance/${suite.file}`);
   return checks;
 }
