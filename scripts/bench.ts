@@ -8,6 +8,8 @@
 //   - a failing run: the suite against a composition of faults in which about twenty checks fail
 //     (scripts/bench/failing-run.ts), its checks failed, its ratio to a passing run (target <= 1.5), and
 //     where the difference goes: the workers started (one after each failure) and the checks' own time;
+//     next to it, Playwright's own cost of as many failures (the floor with that many empty tests that fail),
+//     which no suite on this runner can go below;
 //   - the suite with MOCK_LATENCY_MS=150 (each answer of the mock 150 ms late, as over a network) and
 //     its ratio to the suite at 0 ms (target <= 1.25);
 //   - the mock's throughput (requests/s) under a short load from a second process on loopback, bounded
@@ -44,6 +46,7 @@ async function main(): Promise<void> {
   const RUNS = benchRuns();
   console.log(`Benchmark: ${RUNS} run(s) of each, medians (BENCH_RUNS to change).`);
   const floor: number[] = [];
+  const failingFloor: number[] = [];
   const suite: SuiteRun[] = [];
   const withoutGenerated: SuiteRun[] = [];
   const npm: SuiteRun[] = [];
@@ -62,6 +65,7 @@ async function main(): Promise<void> {
     reporters.push(await suiteRun(index, { name: 'playwright', reporters: 'playwright' }));
     allure.push(allureRun(index));
     failing.push(await suiteRun(index, { name: 'failing', behaviour: FAILING_RUN_FAULTS.join(',') }));
+    failingFloor.push(await floorRun(index, failing.at(-1)!.failed));
     slow.push(await suiteRun(index, { name: `latency-${LATENCY_MS}`, env: { MOCK_LATENCY_MS: String(LATENCY_MS) } }));
     imports.push(importRound());
     importsWithBehaviour.push(importRound({ MOCK_BEHAVIOUR: FAILING_RUN_FAULTS.join(',') }));
@@ -90,6 +94,7 @@ async function main(): Promise<void> {
   const withoutGeneratedMs = median(withoutGenerated.map(r => r.ms));
   const generated = median(suite.map(r => r.generated));
   const failingMs = median(failing.map(r => r.ms));
+  const failingFloorMs = median(failingFloor);
   const slowMs = median(slow.map(r => r.ms));
   const rps = median(rounds.map(r => r.rps));
   // The gaps of every failing round together: one run has about twenty worker starts.
@@ -126,6 +131,14 @@ async function main(): Promise<void> {
     [
       '  workers started, failing run / suite (a new one after each failed check)',
       `${median(failing.map(r => r.workers))} / ${median(suite.map(r => r.workers))}`,
+    ],
+    [
+      "  Playwright's own cost of those failures: as many empty tests that fail, against the floor",
+      `${seconds(failingFloorMs)} (${ratio(failingFloorMs / floorMs)}× the floor)`,
+    ],
+    [
+      '  what the failing run adds over its suite, beyond that cost (failing - suite - (failing floor - floor))',
+      seconds(failingMs - suiteMs - (failingFloorMs - floorMs)),
     ],
     [
       '  time in the checks themselves, failing run / suite (sum of their durations)',

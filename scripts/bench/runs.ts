@@ -26,13 +26,14 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}
   return new Promise(resolve => child.on('close', code => resolve({ code: code ?? 1, ms: Date.now() - started, stdout })));
 }
 
-/** The runner starting and running one empty test (scripts/bench-floor/). */
-export async function floorRun(index: number): Promise<number> {
+/** The runner starting and running one empty test (scripts/bench-floor/); or `failing` empty tests that each fail. */
+export async function floorRun(index: number, failing = 0): Promise<number> {
   const { code, ms } = await run(process.execPath, [PLAYWRIGHT_CLI, 'test', '-c', 'scripts/bench-floor/playwright.config.ts'], {
-    BENCH_FLOOR_JSON: path.join(BENCH_DIR, `floor-${index}.json`),
+    BENCH_FLOOR_JSON: path.join(BENCH_DIR, `floor-${failing ? `failing-${index}` : index}.json`),
     BENCH_FLOOR_OUTPUT: path.join(BENCH_DIR, 'floor-test-results'),
+    BENCH_FLOOR_FAILING: String(failing),
   });
-  if (code !== 0) throw new Error(`the floor run failed (exit ${code})`);
+  if (code !== (failing ? 1 : 0)) throw new Error(`the floor run failed (exit ${code})`);
   return ms;
 }
 
