@@ -2,7 +2,7 @@
 // configuration's parsers, the judge; seconds in all) and e2e/ (the embedded mock over HTTP, and whole
 // conformance runs as child processes against it: conformant, faulty and variant). The kill matrix, the
 // longest test by far, is a project of its own listed first, so that it starts at once and the other
-// tests share the other workers beside it. `npm run test:unit` runs the unit project alone.
+// tests share the other workers beside it; the unit tests come last, to even out the end. `npm run test:unit` runs the unit project alone.
 import { defineConfig } from '@playwright/test';
 import { reportPaths } from '../../support/report/paths';
 
@@ -24,7 +24,8 @@ export default defineConfig({
   outputDir: reportPaths().root + '/self/test-results',
   projects: [
     { name: 'kill-matrix', testDir: './e2e', testMatch: KILL_MATRIX, timeout: 900_000 },
-    { name: 'unit', testDir: './unit', timeout: 30_000 },
     { name: 'e2e', testDir: './e2e', testIgnore: KILL_MATRIX },
+    // Last: many short tests fill the workers as the long ones end, instead of one long file ending alone.
+    { name: 'unit', testDir: './unit', timeout: 30_000 },
   ],
 });
