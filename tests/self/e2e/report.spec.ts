@@ -106,7 +106,8 @@ test.describe('reports of a run with a failing check', () => {
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       await page.goto(reportFromDisk(reportPaths(reportsDir).allureReport));
-      await expect(page.getByText('Update StorageConnection conformance').first()).toBeVisible();
+      // The report renders in the browser: on a loaded machine that takes more than expect's 5 s.
+      await expect(page.getByText('Update StorageConnection conformance').first()).toBeVisible({ timeout: 30_000 });
       // The block shows its first entries; the rest behind "Show more".
       const more = page.getByText('Show more', { exact: true }).first();
       if (await more.isVisible()) await more.click();
