@@ -1,6 +1,7 @@
 // The conformance checks as Playwright lists them (`playwright test --list`): each one's title and the
 // tags it declares. Self-tests derive their expectations from this, not from a count copied by hand.
 import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { PROJECT_ROOT } from '../../../support/report/paths';
 
 interface Suite {
@@ -40,7 +41,8 @@ function list(): ListedCheck[] {
     for (const spec of suite.specs ?? []) checks.push({ title: spec.title, tags: (spec.tags ?? []).map(tag => `@${tag}`), file });
     for (const inner of suite.suites ?? []) walk(inner, file);
   };
-  // The file suites name their file from the test folder.
-  for (const suite of (JSON.parse(run.stdout) as { suites: Suite[] }).suites) walk(suite, `tests/conformance/${suite.file}`);
+  // The file suites name their file from the config's test folder (rootDir in the listing).
+  const listing = JSON.parse(run.stdout) as { config: { rootDir: string }; suites: Suite[] };
+  for (const suite of listing.suites) walk(suite, path.relative(PROJECT_ROOT, path.join(listing.config.rootDir, suite.file ?? '')));
   return checks;
 }
