@@ -8,11 +8,12 @@
 //   conformanceRun  runs the suite (tests/self/helpers/child-run.ts) against the embedded mock, or with
 //                   `against: mock` against that mock as a target given by URL, as the nightly job runs
 //   passingRun      one whole run against the conformant embedded mock with the configured reporters,
-//                   shared by the tests of a worker (the command's, the summary's)
+//                   made once per self-test run and shared by every worker (the command's, the summary's)
 import path from 'node:path';
 import { test as base } from '@playwright/test';
 import { StorageConnectionMock, type MockOptions } from '../../mock/server';
 import { runConformance, type ConformanceRun, type RunOptions } from './helpers/child-run';
+import { sharedRun } from './helpers/shared-run';
 
 export { expect } from '../../support/checks/matchers';
 export type { ConformanceRun, TestVerdict } from './helpers/child-run';
@@ -81,8 +82,9 @@ export const test = base.extend<SelfTestFixtures, SelfTestWorkerFixtures>({
   passingRun: [
     async ({}, use, workerInfo) => {
       // As a user runs it: npm run conformance, the generated checks with their default cases.
-      const reportsDir = path.join(workerInfo.project.outputDir, `passing-run-${workerInfo.workerIndex}`);
-      await use(await runConformance({ reportsDir, reporters: 'configured', env: { CONFORMANCE_GENERATED_CASES: '' } }));
+      const reportsDir = path.join(workerInfo.project.outputDir, 'passing-run');
+      const make = () => runConformance({ reportsDir, reporters: 'configured', env: { CONFORMANCE_GENERATED_CASES: '' } });
+      await use(await sharedRun(`${reportsDir}.json`, make, 170_000));
     },
     { scope: 'worker', timeout: 180_000 },
   ],
