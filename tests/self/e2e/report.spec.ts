@@ -13,7 +13,7 @@ import { errorResponse } from '../../../mock/operation';
 import { StorageConnectionMock, type Behaviour } from '../../../mock/server';
 import { FAILURE_KIND_LABEL } from '../../../support/report/failure-kind';
 import { findSecret } from '../helpers/find-secret';
-import { launchChromium, reportFromDisk } from '../helpers/browser';
+import { launchChromium, openReport } from '../helpers/browser';
 
 const TOKEN = `known-secret-token-${Date.now().toString(36)}-do-not-leak`;
 
@@ -105,9 +105,8 @@ test.describe('reports of a run with a failing check', () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      await page.goto(reportFromDisk(reportPaths(reportsDir).allureReport));
       // The report renders in the browser: on a loaded machine that takes more than expect's 5 s.
-      await expect(page.getByText('Update StorageConnection conformance').first()).toBeVisible({ timeout: 30_000 });
+      await openReport(page, reportPaths(reportsDir).allureReport, 'Update StorageConnection conformance');
       // The block shows its first entries; the rest behind "Show more".
       const more = page.getByText('Show more', { exact: true }).first();
       if (await more.isVisible()) await more.click();
@@ -173,7 +172,7 @@ test.describe('reports of a run with a failing check', () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-      await page.goto(reportFromDisk(reportPaths(probeRun.reportsDir).allureReport));
+      await openReport(page, reportPaths(probeRun.reportsDir).allureReport, '429 Too many requests');
       await page.getByText('429 Too many requests', { exact: true }).first().click();
       await page
         .getByText(/^a burst is throttled/)

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { test } from '@playwright/test';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const OVERRIDE_VAR = 'CONFORMANCE_BROWSER';
 export const INSTALL_STEP = 'npx playwright install chromium';
@@ -130,3 +131,37 @@ export async function launchChromium(): Promise<Browser> {
 
 /** The address of a generated report's index.html on disk, as a double-click opens it (no server). */
 export const reportFromDisk = (reportFolder: string): string => pathToFileURL(path.join(reportFolder, 'index.html')).href;
+
+/**
+ * Opens a report from disk and waits for `first` to show. Headless Chromium on a loaded 2-core machine
+ * has left the Allure page at its header for the whole test timeout, the tree never drawn, where the
+ * same report drew at once in the runs before and after. So: 30 s, then one reload, noted as an
+ * annotation with what the page logged, then 30 s more. A report that still draws nothing fails, with
+ * the page's errors in the message.
+ */
+export async function openReport(page: Page, folder: string, first: string | RegExp): Promise<void> {
+  const logged: string[] = [];
+  page.on('pageerror', error => logged.push(`page error: ${error.message}`));
+  page.on('console', message => {
+    if (message.type() === 'error') logged.push(`console error: ${message.text()}`);
+  });
+  const shown = () => page.getByText(first).first().waitFor({ state: 'visible', timeout: 30_000 });
+  await page.goto(reportFromDisk(folder));
+  try {
+    await shown();
+    return;
+  } catch {
+    test
+      .info()
+      .annotations.push({
+        type: 'report reloaded',
+        description: `nothing drawn in 30 s; the page logged: ${logged.join(' | ') || 'nothing'}`,
+      });
+  }
+  await page.reload();
+  try {
+    await shown();
+  } catch {
+    throw new Error(`the report at ${folder} drew nothing in 30 s, twice; the page logged: ${logged.join(' | ') || 'nothing'}`);
+  }
+}
