@@ -151,12 +151,10 @@ export async function openReport(page: Page, folder: string, first: string | Reg
     await shown();
     return;
   } catch {
-    test
-      .info()
-      .annotations.push({
-        type: 'report reloaded',
-        description: `nothing drawn in 30 s; the page logged: ${logged.join(' | ') || 'nothing'}`,
-      });
+    test.info().annotations.push({
+      type: 'report reloaded',
+      description: `nothing drawn in 30 s; the page logged: ${logged.join(' | ') || 'nothing'}`,
+    });
   }
   await page.reload();
   try {
