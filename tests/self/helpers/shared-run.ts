@@ -9,7 +9,11 @@ type Kept = { run: string; result?: ConformanceRun; error?: string };
 export async function sharedRun(file: string, make: () => Promise<ConformanceRun>, timeoutMs: number): Promise<ConformanceRun> {
   const run = process.env.SELF_TEST_RUN ?? `${process.pid}`;
   const lock = `${file}.lock`;
-  const keep = (kept: Kept) => fs.writeFileSync(file, JSON.stringify(kept));
+  // Written aside and renamed: a waiting worker never reads half a result.
+  const keep = (kept: Kept) => {
+    fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify(kept));
+    fs.renameSync(`${file}.${process.pid}`, file);
+  };
   for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
     try {
       fs.mkdirSync(lock, { recursive: false });
