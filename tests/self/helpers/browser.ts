@@ -145,6 +145,7 @@ export async function openReport(page: Page, folder: string, first: string | Reg
   page.on('console', message => {
     if (message.type() === 'error') logged.push(`console error: ${message.text()}`);
   });
+  const whatWasLogged = () => logged.join(' | ') || 'nothing';
   const shown = () => page.getByText(first).first().waitFor({ state: 'visible', timeout: 30_000 });
   await page.goto(reportFromDisk(folder));
   try {
@@ -153,13 +154,13 @@ export async function openReport(page: Page, folder: string, first: string | Reg
   } catch {
     test.info().annotations.push({
       type: 'report reloaded',
-      description: `nothing drawn in 30 s; the page logged: ${logged.join(' | ') || 'nothing'}`,
+      description: `nothing drawn in 30 s; the page logged: ${whatWasLogged()}`,
     });
   }
   await page.reload();
   try {
     await shown();
   } catch {
-    throw new Error(`the report at ${folder} drew nothing in 30 s, twice; the page logged: ${logged.join(' | ') || 'nothing'}`);
+    throw new Error(`the report at ${folder} drew nothing in 30 s, twice; the page logged: ${whatWasLogged()}`);
   }
 }
